@@ -1,0 +1,19 @@
+using System.Net;
+
+namespace Weft.Core.Net;
+
+/// <summary>
+/// The underlay as the core sees it: somewhere to send a datagram to a clearnet endpoint.
+/// Implemented over real sockets by Weft.Platform and over an in-memory network in tests.
+/// </summary>
+/// <remarks>
+/// Receiving is the other direction: whoever owns the socket calls the core
+/// (<c>MeshNode.OnDatagram</c>) with each datagram and the endpoint it came from.
+/// <see cref="Send"/> must not keep a reference to <paramref name="datagram"/> after it returns,
+/// may be called from several threads at once, and never throws for network errors
+/// (an unreachable endpoint is a dropped datagram, as on a real network).
+/// </remarks>
+public interface IDatagramTransport
+{
+    void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination);
+}

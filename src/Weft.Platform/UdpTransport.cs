@@ -91,6 +91,9 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
     /// <summary>Receive calls that failed and were skipped.</summary>
     public long ReceiveErrors => Interlocked.Read(ref _receiveErrors);
 
+    /// <summary>The receive thread, for tests that check it ends.</summary>
+    internal Thread? ReceiveThread => _receiveThread;
+
     /// <summary>
     /// Starts the receive thread, which calls <paramref name="handler"/> for each datagram until
     /// <see cref="Dispose"/>. An exception from the handler is a bug: it ends the process, as an

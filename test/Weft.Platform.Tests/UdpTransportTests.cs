@@ -133,6 +133,16 @@ public sealed class UdpTransportTests
     }
 
     [Fact]
+    public void As_root_the_socket_buffers_are_raised_to_4_MiB()
+    {
+        Requires.Root();
+        using var transport = new UdpTransport(0);
+        Log($"receive buffer {transport.ReceiveBufferSize} B, send buffer {transport.SendBufferSize} B");
+        Assert.True(transport.ReceiveBufferSize >= 4 * 1024 * 1024);
+        Assert.True(transport.SendBufferSize >= 4 * 1024 * 1024);
+    }
+
+    [Fact]
     public void A_port_in_use_is_reported_clearly()
     {
         using var first = new UdpTransport(0);

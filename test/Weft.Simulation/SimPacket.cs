@@ -1,0 +1,27 @@
+namespace Weft.Simulation;
+
+/// <summary>
+/// A datagram in flight: the simulation's own copy of the bytes plus its addressing. Pooled by
+/// <see cref="SimNetwork"/>; whoever drops or delivers it returns it (see <see cref="SimNetwork.Release"/>).
+/// As a <see cref="SimEvent"/> it is its own arrival at the far end of a link.
+/// </summary>
+/// <remarks>
+/// Ownership: the sending host fills it; <see cref="HostInterface.Transmit"/> either drops it or
+/// schedules its arrival; on arrival the receiving host delivers it to a socket, forwards it (a
+/// router rewrites the addresses in place and transmits it again), or drops it.
+/// </remarks>
+internal sealed class SimPacket(SimNetwork network) : SimEvent
+{
+    public byte[] Buffer = new byte[2048];
+    public int Length;
+    public SimEndpoint Source;
+    public SimEndpoint Destination;
+    public HostInterface? From;
+    public HostInterface? Target;   // null = loopback to LoopbackHost
+    public Host? LoopbackHost;
+    public int Hops;
+
+    public Span<byte> Data => Buffer.AsSpan(0, Length);
+
+    internal override void Fire(long version) => network.Arrive(this);
+}

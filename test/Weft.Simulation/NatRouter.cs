@@ -94,9 +94,17 @@ public sealed class NatRouter : Host
     internal override void Receive(SimPacket packet, HostInterface via)
     {
         var mode = behavior.Mode;
-        if (mode == NatMode.UdpBlocked && !Owns(packet.Destination.Address))
+        if (mode == NatMode.UdpBlocked)
         {
-            Network.Drop(packet, DropReason.UdpBlocked, this, via.Segment);
+            if (Owns(packet.Destination.Address) && OwnsPort(packet.Destination.Port))
+            {
+                Deliver(packet);
+            }
+            else
+            {
+                Network.Drop(packet, DropReason.UdpBlocked, this, via.Segment);
+            }
+
             return;
         }
 

@@ -68,6 +68,9 @@ public sealed class NatRouter : Host
     /// <summary>Mappings (or firewall states) currently alive.</summary>
     public int ActiveMappings => table.CountActive(behavior, Network.Clock.Ticks);
 
+    /// <summary>Snapshots of the live mappings (or firewall states), e.g. to print when a test fails.</summary>
+    public IReadOnlyList<NatMappingInfo> Mappings => table.Snapshot(behavior, Outside.V4 ?? default, Network.Clock.Ticks);
+
     internal HostInterface? InsideInterface { get; private set; }
 
     internal bool IsFirewall { get; private set; }

@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Weft.Simulation;
 
 /// <summary>
@@ -46,6 +48,34 @@ internal sealed class NatTable(SeededRandom random)
         }
 
         return byKey.Count;
+    }
+
+    /// <summary>Live mappings as snapshots (expired ones are removed first).</summary>
+    public List<NatMappingInfo> Snapshot(NatBehavior behavior, SimAddress outside, long now)
+    {
+        CountActive(behavior, now);
+        var list = new List<NatMappingInfo>(byKey.Count);
+        foreach (var m in byKey.Values)
+        {
+            var permitted = new List<IPEndPoint>();
+            foreach (var (remote, last) in m.Permissions)
+            {
+                if (!IsExpired(last, behavior, now))
+                {
+                    permitted.Add(new IPEndPoint(remote.Address.ToIPAddress(), remote.Port));
+                }
+            }
+
+            var translated = byPort.TryGetValue(m.ExternalPort, out var owner) && owner == m;
+            list.Add(new NatMappingInfo(
+                new IPEndPoint(m.Inside.Address.ToIPAddress(), m.Inside.Port),
+                translated ? new IPEndPoint(outside.ToIPAddress(), m.ExternalPort) : new IPEndPoint(m.Inside.Address.ToIPAddress(), m.Inside.Port),
+                m.Key == default ? null : new IPEndPoint(m.Key.Address.ToIPAddress(), m.Key.Port),
+                TimeSpan.FromTicks(now - m.LastUsed),
+                permitted));
+        }
+
+        return list;
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ namespace Weft.Simulation;
 public sealed class SimNetwork
 {
     internal const int HopLimit = 32;
+    private const int MaxPooledPackets = 1 << 16;
 
     private readonly Dictionary<string, Host> hosts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Segment> segments = new(StringComparer.Ordinal);
@@ -133,6 +134,26 @@ public sealed class SimNetwork
         return router;
     }
 
+    /// <summary>
+    /// A host named <paramref name="name"/> reached from <paramref name="outside"/> through the
+    /// given routers, outermost first (none = a host directly on <paramref name="outside"/>).
+    /// Routers are named "<paramref name="name"/>-nat1", "-nat2", ... So one scenario runs across
+    /// topologies: <c>AddHostBehind("a", internet)</c>, <c>AddHostBehind("a", internet, NatBehavior.Symmetric)</c>,
+    /// <c>AddHostBehind("a", internet, NatBehavior.Symmetric, NatBehavior.PortRestrictedCone)</c> (double NAT).
+    /// </summary>
+    public Host AddHostBehind(string name, Segment outside, params NatBehavior[] routers)
+    {
+        ArgumentNullException.ThrowIfNull(outside);
+        ArgumentNullException.ThrowIfNull(routers);
+        var segment = outside;
+        for (var i = 0; i < routers.Length; i++)
+        {
+            segment = AddNatRouter(name + "-nat" + (i + 1), segment, routers[i]).Inside;
+        }
+
+        return segment.AddHost(name);
+    }
+
     public Host GetHost(string name) =>
         hosts.TryGetValue(name, out var host) ? host : throw new KeyNotFoundException($"No host named {name}.");
 
@@ -186,12 +207,13 @@ public sealed class SimNetwork
     internal SimPacket Rent(ReadOnlySpan<byte> datagram)
     {
         var packet = pool.Count > 0 ? pool.Pop() : new SimPacket(this);
-        if (packet.Buffer.Length < datagram.Length)
+        var needed = SimPacket.HeadRoom + datagram.Length + SimPacket.TailRoom;
+        if (packet.Buffer.Length < needed)
         {
-            packet.Buffer = new byte[Math.Max(datagram.Length, packet.Buffer.Length * 2)];
+            packet.Buffer = new byte[needed];
         }
 
-        datagram.CopyTo(packet.Buffer);
+        datagram.CopyTo(packet.Buffer.AsSpan(SimPacket.HeadRoom));
         packet.Length = datagram.Length;
         packet.Hops = 0;
         packet.From = null;
@@ -216,7 +238,7 @@ public sealed class SimNetwork
         packet.From = null;
         packet.Target = null;
         packet.LoopbackHost = null;
-        if (packet.Buffer.Length <= 4096)
+        if (packet.Buffer.Length <= 4096 && pool.Count < MaxPooledPackets)
         {
             pool.Push(packet);
         }

@@ -4,6 +4,9 @@ namespace Weft.Simulation;
 /// A datagram in flight: the simulation's own copy of the bytes plus its addressing. Pooled by
 /// <see cref="SimNetwork"/>; whoever drops or delivers it returns it (see <see cref="SimNetwork.Release"/>).
 /// As a <see cref="SimEvent"/> it is its own arrival at the far end of a link.
+/// <code>
+/// Buffer: | HeadRoom (64) | datagram (Length) | TailRoom (64) ... |
+/// </code>
 /// </summary>
 /// <remarks>
 /// Ownership: the sending host fills it; <see cref="HostInterface.Transmit"/> either drops it or
@@ -12,7 +15,13 @@ namespace Weft.Simulation;
 /// </remarks>
 internal sealed class SimPacket(SimNetwork network) : SimEvent
 {
-    public byte[] Buffer = new byte[2048];
+    /// <summary>Free bytes before the datagram, as the real UDP transport leaves (UdpTransport.HeadRoom).</summary>
+    public const int HeadRoom = 64;
+
+    /// <summary>Free bytes after the datagram, as the real UDP transport leaves.</summary>
+    public const int TailRoom = 64;
+
+    public byte[] Buffer = new byte[HeadRoom + 1500 + TailRoom];
     public int Length;
     public SimEndpoint Source;
     public SimEndpoint Destination;
@@ -21,7 +30,7 @@ internal sealed class SimPacket(SimNetwork network) : SimEvent
     public Host? LoopbackHost;
     public int Hops;
 
-    public Span<byte> Data => Buffer.AsSpan(0, Length);
+    public Span<byte> Data => Buffer.AsSpan(HeadRoom, Length);
 
     internal override void Fire(long version) => network.Arrive(this);
 }

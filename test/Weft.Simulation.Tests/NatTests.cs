@@ -250,6 +250,33 @@ public sealed class NatTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_nat_with_routed_ipv6_translates_ipv4_and_only_filters_ipv6()
+    {
+        var net = new SimNetwork(seed: 1, trace: true);
+        var internet = net.AddSegment("internet", latency: TimeSpan.FromMilliseconds(20));
+        var home = net.AddNatRouter("home", internet, NatBehavior.Symmetric, routedIpv6: true);
+        var a = home.Inside.AddHost("a");
+        var server = internet.AddHost("server");
+        var v4Reflector = new Reflector(server, 3478);
+        var inbox = new Inbox(net.Clock);
+        var socket = a.Bind(5000, inbox.Handler);
+        var stranger = internet.AddHost("stranger").Bind(4000);
+        Assert.NotNull(a.Ipv6);
+
+        stranger.Send("unsolicited v6"u8, new IPEndPoint(a.Ipv6!, 5000));
+        socket.Send("probe"u8, v4Reflector.EndPoint);
+        socket.Send("probe"u8, new IPEndPoint(server.Ipv6!, 3478));
+        net.RunFor(TimeSpan.FromSeconds(1));
+        output.WriteLine(net.Trace.ToString());
+
+        var texts = inbox.Texts.ToList();
+        Assert.Equal(2, texts.Count);
+        Assert.StartsWith($"seen {home.PublicAddress}:", texts[0], StringComparison.Ordinal);   // IPv4 translated
+        Assert.Equal($"seen [{a.Ipv6}]:5000", texts[1]);                                       // IPv6 as is
+        Assert.Equal(1, home.Counters.Dropped(DropReason.NatFiltered));
+    }
+
+    [Fact]
     public void Udp_blocked_drops_everything_both_ways()
     {
         var world = new NatWorld(NatBehavior.UdpBlocked);

@@ -17,9 +17,10 @@ namespace Weft.Simulation;
 ///  inside host ──► Inside ──► [ hairpin: destination is our own outside address: both
 ///                               translations, then back onto Inside ] ──► Inside
 /// </code>
-/// Only IPv4 is translated; a translating NAT's inside LAN has no IPv6. In firewall-only mode
-/// the inside is routable (IPv4 and IPv6, a route is added on the outside segment) and nothing is
-/// rewritten. Drops are counted on the router with reasons NatFiltered, NoHairpin,
+/// Only IPv4 is translated. IPv6 is never translated: a LAN with IPv6 (firewall-only mode, or a
+/// translating router created with routedIpv6) is routable, with a route added on the outside
+/// segment, and IPv6 passes through the stateful firewall path with the same filtering behaviour.
+/// In firewall-only mode IPv4 takes that path too. Drops are counted on the router with reasons NatFiltered, NoHairpin,
 /// NatPortsExhausted, UdpBlocked.
 /// </remarks>
 public sealed class NatRouter : Host
@@ -78,7 +79,7 @@ public sealed class NatRouter : Host
     /// <summary>Forgets every mapping, as a router reboot would.</summary>
     public void FlushMappings() => table.Clear();
 
-    internal void Connect(Segment outside, Segment inside, bool firewall)
+    internal void Connect(Segment outside, Segment inside, bool firewall, bool routesIpv6)
     {
         IsFirewall = firewall;
         Outside = Attach(outside);
@@ -87,10 +88,11 @@ public sealed class NatRouter : Host
         if (firewall)
         {
             outside.AddRoute(inside.V4Prefix, Outside);
-            if (inside.V6Prefix is { } p6)
-            {
-                outside.AddRoute(p6, Outside);
-            }
+        }
+
+        if (routesIpv6 && inside.V6Prefix is { } p6)
+        {
+            outside.AddRoute(p6, Outside);
         }
     }
 
@@ -117,7 +119,7 @@ public sealed class NatRouter : Host
             {
                 Deliver(packet);
             }
-            else if (mode == NatMode.FirewallOnly)
+            else if (mode == NatMode.FirewallOnly || packet.Destination.Address.IsV6)
             {
                 FirewallOutbound(packet);
             }
@@ -126,7 +128,7 @@ public sealed class NatRouter : Host
                 TranslateOutbound(packet);
             }
         }
-        else if (mode == NatMode.FirewallOnly)
+        else if (mode == NatMode.FirewallOnly || packet.Destination.Address.IsV6)
         {
             FirewallInbound(packet, via);
         }
@@ -140,12 +142,6 @@ public sealed class NatRouter : Host
     {
         var now = Network.Clock.Ticks;
         var outside = Outside.V4!.Value;
-        if (packet.Destination.Address.IsV6)
-        {
-            Network.Drop(packet, DropReason.NoRoute, this, Inside);
-            return;
-        }
-
         var mapping = table.Outbound(packet.Source, packet.Destination, behavior, translate: true, now);
         if (mapping is null)
         {

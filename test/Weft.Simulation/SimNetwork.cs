@@ -26,8 +26,9 @@ namespace Weft.Simulation;
 /// </example>
 /// <remarks>
 /// Addressing when not given: the k-th transit segment gets 20.k.0.0/16 and 2001:db8:k::/64;
-/// the k-th NAT LAN gets 10.(k/256).(k%256).0/24 (IPv4 only); the k-th firewall-only LAN gets
-/// 21.(k/256).(k%256).0/24 and 2001:db8:8000+k::/64 (when its outside has IPv6). The router takes
+/// the k-th NAT LAN gets 10.(k/256).(k%256).0/24 (and 2001:db8:c000+k::/64 if routedIpv6); the
+/// k-th firewall-only LAN gets 21.(k/256).(k%256).0/24 and 2001:db8:8000+k::/64 (when its outside
+/// has IPv6). The router takes
 /// the first address of its LAN. Single-threaded: see <see cref="VirtualClock"/>.
 /// </remarks>
 public sealed class SimNetwork
@@ -97,10 +98,13 @@ public sealed class SimNetwork
     /// <summary>
     /// A router named <paramref name="name"/> on <paramref name="outside"/> with a new LAN behind
     /// it (<see cref="NatRouter.Inside"/>, named "<paramref name="name"/>-lan", with
-    /// <paramref name="insideProfile"/> or a 1 ms ideal link).
+    /// <paramref name="insideProfile"/> or a 1 ms ideal link). With <paramref name="routedIpv6"/>,
+    /// a translating router's LAN also gets a routed IPv6 prefix that is not translated, only
+    /// filtered statefully with the router's filtering behaviour (as home routers do); a
+    /// firewall-only router's LAN always gets IPv6 when the outside has it.
     /// </summary>
     public NatRouter AddNatRouter(string name, Segment outside, NatBehavior behavior, LinkProfile? insideProfile = null,
-        IPNetwork? insidePrefix = null)
+        IPNetwork? insidePrefix = null, bool routedIpv6 = false)
     {
         ArgumentNullException.ThrowIfNull(outside);
         ArgumentNullException.ThrowIfNull(behavior);
@@ -117,9 +121,10 @@ public sealed class SimNetwork
             v4 = new SimPrefix(SimAddress.FromV4(((firewall ? 21u : 10u) << 24) | ((uint)(lan & 0xffff) << 8)), 24);
         }
 
-        if (firewall && outside.V6Prefix is not null)
+        if ((firewall || routedIpv6) && outside.V6Prefix is not null)
         {
-            v6 = new SimPrefix(new SimAddress(0x20010db800000000ul | ((ulong)(0x8000 + (lan & 0x7fff)) << 16), 0, true), 64);
+            var block = firewall ? 0x8000 + (lan & 0x3fff) : 0xc000 + (lan & 0x3fff);
+            v6 = new SimPrefix(new SimAddress(0x20010db800000000ul | ((ulong)block << 16), 0, true), 64);
         }
 
         var router = new NatRouter(this, name, behavior);
@@ -130,7 +135,7 @@ public sealed class SimNetwork
             Router = router,
         };
         Register(inside);
-        router.Connect(outside, inside, firewall);
+        router.Connect(outside, inside, firewall, v6 is not null);
         return router;
     }
 

@@ -65,6 +65,54 @@ public sealed class TopologyTests(ITestOutputHelper output)
         Assert.Equal(TimeSpan.FromMilliseconds(3000 - 1), mapping.Idle);   // the probe crossed the NAT at 1 ms
     }
 
+    [Fact]
+    public void A_host_roams_from_one_lan_to_another_and_the_server_sees_its_new_endpoint()
+    {
+        var net = new SimNetwork(seed: 4, trace: true);
+        var internet = net.AddSegment("internet", latency: TimeSpan.FromMilliseconds(20));
+        var home = net.AddNatRouter("home", internet, NatBehavior.PortRestrictedCone);
+        var cafe = net.AddNatRouter("cafe", internet, NatBehavior.Symmetric);
+        var laptop = home.Inside.AddHost("laptop");
+        var server = new Reflector(internet.AddHost("server"), 3478);
+        var inbox = new Inbox(net.Clock);
+        var socket = laptop.Bind(41641, inbox.Handler);
+
+        socket.Send("from home"u8, server.EndPoint);
+        net.Clock.Schedule(TimeSpan.FromMilliseconds(30), () =>
+        {
+            net.Trace.Note("the laptop leaves home while the answer is on its way");
+            laptop.Interfaces[0].Detach();
+            laptop.Attach(cafe.Inside);
+        });
+        net.RunFor(TimeSpan.FromSeconds(1));
+        Assert.Empty(inbox.Items);
+        Assert.Equal(1, home.Inside.Counters.Dropped(DropReason.NoRoute));   // the answer reached home after the laptop left
+
+        socket.Send("from the cafe"u8, server.EndPoint);
+        net.RunFor(TimeSpan.FromSeconds(1));
+        output.WriteLine(net.Trace.ToString());
+        var seen = IPEndPoint.Parse(Assert.Single(inbox.Items).Text["seen ".Length..]);
+        Assert.Equal(cafe.PublicAddress, seen.Address);
+        Assert.Equal(cafe.Inside, Assert.Single(laptop.Interfaces).Segment);
+    }
+
+    [Fact]
+    public void RunUntil_with_a_check_interval_checks_only_on_the_interval()
+    {
+        var net = new SimNetwork(seed: 1);
+        var checks = 0;
+        var ticks = 0;
+        using var timer = net.Clock.Every(TimeSpan.FromMilliseconds(1), () => ticks++);
+
+        var held = net.RunUntil(() => { checks++; return ticks >= 250; }, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100));
+
+        Assert.True(held);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), net.Clock.Elapsed);
+        Assert.Equal(4, checks);   // at 0, 100, 200, 300 ms
+        Assert.False(net.RunUntil(() => false, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(100)));
+        Assert.Equal(TimeSpan.FromMilliseconds(550), net.Clock.Elapsed);
+    }
+
     private static NatBehavior[] Routers(string placement) => placement switch
     {
         "public" => [],

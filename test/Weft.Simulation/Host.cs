@@ -134,6 +134,8 @@ public class Host
 
     internal void AddInterface(HostInterface attachment) => interfaces.Add(attachment);
 
+    internal void RemoveInterface(HostInterface attachment) => interfaces.Remove(attachment);
+
     internal void Unbind(SimSocket socket)
     {
         if (sockets.TryGetValue(socket.Port, out var bound) && bound == socket)

@@ -70,7 +70,34 @@ public sealed class HostInterface
     /// <summary>Unplugs the host from the segment: everything it sends or should receive here is dropped (reason Cut).</summary>
     public void Cut() => IsUp = false;
 
-    public void Heal() => IsUp = true;
+    public void Heal()
+    {
+        if (IsDetached)
+        {
+            throw new InvalidOperationException($"{this} was detached; attach the host again instead.");
+        }
+
+        IsUp = true;
+    }
+
+    /// <summary>
+    /// Unplugs the host from the segment for good (a laptop leaving a network): its addresses
+    /// there are released and datagrams in flight to it are dropped. Attach it elsewhere with
+    /// <see cref="Host.Attach"/> to model roaming.
+    /// </summary>
+    public void Detach()
+    {
+        if (!IsDetached)
+        {
+            IsDetached = true;
+            IsUp = false;
+            Segment.Detach(this);
+            Host.RemoveInterface(this);
+        }
+    }
+
+    /// <summary>True once <see cref="Detach"/> was called.</summary>
+    public bool IsDetached { get; private set; }
 
     public override string ToString() => $"{Host.Name}@{Segment.Name}";
 

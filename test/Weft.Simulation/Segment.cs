@@ -154,6 +154,22 @@ public sealed class Segment
         return attachment;
     }
 
+    internal void Detach(HostInterface attachment)
+    {
+        if (attachment.V4 is { } a4)
+        {
+            byAddress.Remove(a4);
+        }
+
+        if (attachment.V6 is { } a6)
+        {
+            byAddress.Remove(a6);
+        }
+
+        attachments.Remove(attachment);
+        routes.RemoveAll(r => r.Via == attachment);
+    }
+
     internal void AddRoute(SimPrefix prefix, HostInterface via) => routes.Add((prefix, via));
 
     /// <summary>The attachment that owns <paramref name="address"/>, or the router attachment with a route to it.</summary>

@@ -174,6 +174,9 @@ public sealed class SimNetwork
     /// <summary>See <see cref="VirtualClock.RunUntil"/>.</summary>
     public bool RunUntil(Func<bool> condition, TimeSpan limit) => Clock.RunUntil(condition, limit);
 
+    /// <summary>See <see cref="VirtualClock.RunUntil(Func{bool}, TimeSpan, TimeSpan)"/>.</summary>
+    public bool RunUntil(Func<bool> condition, TimeSpan limit, TimeSpan checkInterval) => Clock.RunUntil(condition, limit, checkInterval);
+
     /// <summary>Every host's counters, one line each, for a failure message.</summary>
     public string DescribeCounters()
     {

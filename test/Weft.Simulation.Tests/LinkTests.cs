@@ -368,4 +368,30 @@ public sealed class LinkTests(ITestOutputHelper output)
         Assert.Equal(100 * Ms, Assert.Single(inB.Items).At);
         Assert.Equal(10 * Ms, Assert.Single(inA.Items).At);
     }
+
+    [Fact]
+    public void Pairwise_latency_gives_the_internet_a_geography()
+    {
+        var net = new SimNetwork(seed: 1);
+        var internet = net.AddSegment("internet", latency: 30 * Ms);
+        var berlin = internet.AddHost("berlin");
+        var paris = internet.AddHost("paris");
+        var tokyo = internet.AddHost("tokyo");
+        internet.SetLatency(berlin, paris, 8 * Ms);
+        var inParis = new Inbox(net.Clock);
+        var inBerlin = new Inbox(net.Clock);
+        var inTokyo = new Inbox(net.Clock);
+        var sb = berlin.Bind(7000, inBerlin.Handler);
+        var sp = paris.Bind(7000, inParis.Handler);
+        tokyo.Bind(7000, inTokyo.Handler);
+
+        sb.Send("b->p"u8, paris.EndPoint(7000));
+        sp.Send("p->b"u8, berlin.EndPoint(7000));
+        sb.Send("b->t"u8, tokyo.EndPoint(7000));
+        net.RunFor(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(8 * Ms, Assert.Single(inParis.Items).At);
+        Assert.Equal(8 * Ms, Assert.Single(inBerlin.Items).At);
+        Assert.Equal(30 * Ms, Assert.Single(inTokyo.Items).At);
+    }
 }

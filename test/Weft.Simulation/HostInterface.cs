@@ -169,7 +169,7 @@ public sealed class HostInterface
             departure = (long)Math.Ceiling(busyUntil);
         }
 
-        var arrival = departure + link.Latency.Ticks;
+        var arrival = departure + segment.LatencyTicks(this, target, link);
         if (link.Jitter > TimeSpan.Zero)
         {
             arrival += random.NextInt64(link.Jitter.Ticks + 1);

@@ -19,6 +19,7 @@ public sealed class Segment
     private readonly Dictionary<SimAddress, HostInterface> byAddress = [];
     private readonly List<HostInterface> attachments = [];
     private readonly List<(SimPrefix Prefix, HostInterface Via)> routes = [];
+    private Dictionary<(HostInterface, HostInterface), long>? pairLatency;
     private LinkProfile profile;
     private ulong nextV4 = 1;
     private ulong nextV6 = 1;
@@ -121,7 +122,28 @@ public sealed class Segment
         }
     }
 
+    /// <summary>
+    /// Sets the one-way latency between two attached hosts, both directions, in place of the
+    /// profile's <see cref="LinkProfile.Latency"/> (jitter, loss and bandwidth still apply): a
+    /// geography, so routing tests can have near and far peers on one internet.
+    /// </summary>
+    public void SetLatency(Host first, Host second, TimeSpan latency)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        ArgumentOutOfRangeException.ThrowIfLessThan(latency, TimeSpan.Zero);
+        var a = first.InterfaceOn(this) ?? throw new ArgumentException($"{first.Name} is not attached to {Name}.", nameof(first));
+        var b = second.InterfaceOn(this) ?? throw new ArgumentException($"{second.Name} is not attached to {Name}.", nameof(second));
+        pairLatency ??= [];
+        pairLatency[(a, b)] = latency.Ticks;
+        pairLatency[(b, a)] = latency.Ticks;
+    }
+
     public override string ToString() => Name;
+
+    /// <summary>The latency for a datagram from <paramref name="from"/> to <paramref name="to"/>, in ticks.</summary>
+    internal long LatencyTicks(HostInterface from, HostInterface to, LinkProfile link) =>
+        pairLatency is not null && pairLatency.TryGetValue((from, to), out var ticks) ? ticks : link.Latency.Ticks;
 
     internal HostInterface Attach(Host host, IPAddress? ipv4, IPAddress? ipv6)
     {

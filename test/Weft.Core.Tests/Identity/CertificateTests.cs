@@ -162,6 +162,36 @@ public class CertificateTests
     }
 
     [Fact]
+    public void DecodingRejectsNotAfterBeforeNotBefore()
+    {
+        var bytes = new TestMesh().Member("a", "100.90.0.2").Cert.Encode();
+        var notAfter = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(90));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(82), notAfter + 1);
+        Assert.False(Certificate.TryDecode(bytes, out _, out var error));
+        Assert.Contains("not-after is before not-before", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("100.90.0.2/16", true)]
+    [InlineData("fd00::1/64", true)]
+    [InlineData("100.90.0.2/33", false)]
+    [InlineData("100.90.0.2", false)]
+    [InlineData("nope/8", false)]
+    [InlineData("100.90.0.2/-1", false)]
+    public void InterfaceAddressParsesItsText(string text, bool valid)
+    {
+        Assert.Equal(valid, InterfaceAddress.TryParse(text, out var parsed));
+        if (valid)
+        {
+            Assert.Equal(text, parsed.ToString());
+        }
+    }
+
+    [Fact]
+    public void InterfaceAddressGivesItsNetwork() =>
+        Assert.Equal(IPNetwork.Parse("100.90.0.0/16"), new InterfaceAddress(IPAddress.Parse("100.90.3.2"), 16).Network);
+
+    [Fact]
     public void TruncationsAreErrorsNotExceptions()
     {
         var bytes = new TestMesh().Member("a", "100.90.0.2", ["g"], ["r"], subnets: [IPNetwork.Parse("fd12::/64")]).Cert.Encode();

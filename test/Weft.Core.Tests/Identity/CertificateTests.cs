@@ -24,7 +24,7 @@ public class CertificateTests
         Assert.Equal(["exit"], cert.Roles);
         Assert.True(cert.HasRole("exit"));
         Assert.False(cert.HasGroup("exit"));
-        Assert.Equal(mesh.Now, cert.NotBefore);
+        Assert.Equal(mesh.Now - CertificateAuthority.ClockSkewAllowance, cert.NotBefore);
         Assert.Equal(mesh.Now + TimeSpan.FromDays(365), cert.NotAfter);
         Assert.Equal(mesh.Ca.Certificate.Id, cert.IssuerId);
         Assert.Equal(64, cert.Signature.Length);

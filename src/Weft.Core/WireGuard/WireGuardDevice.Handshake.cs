@@ -62,7 +62,7 @@ public sealed partial class WireGuardDevice
 
         if (!isRetry)
         {
-            if (now - peer.LastInitiationSentAt < rekeyTimeout)
+            if (now - peer.LastHandshakeSentAt < rekeyTimeout)
             {
                 return InitiationOutcome.Skip;
             }
@@ -106,7 +106,7 @@ public sealed partial class WireGuardDevice
         peer.HandshakeEntry = entry;
         peer.HandshakeRole = HandshakeRole.InitiationSent;
         peer.Cookies.AddMacs(message, now);
-        peer.LastInitiationSentAt = now;
+        peer.LastHandshakeSentAt = now;
         peer.RetransmitDeadline = now + rekeyTimeout + Jitter();
         return InitiationOutcome.Send;
     }
@@ -205,8 +205,13 @@ public sealed partial class WireGuardDevice
             timestamp.CopyTo(peer.LastReceivedTimestamp);
             peer.LastInitiationConsumedAt = now;
 
-            // We answer, so any initiation of ours in flight is abandoned: the peer's wins.
+            // We answer, so any initiation of ours in flight is abandoned: the peer's wins. Its
+            // retransmit timer stays armed, so that if both sides initiated at once and each
+            // abandoned its own, the earlier retransmission (jittered) settles it; confirmation
+            // of the keypair we make here disarms it.
+            var retransmitDeadline = peer.RetransmitDeadline;
             AbandonHandshakeLocked(peer);
+            peer.RetransmitDeadline = retransmitDeadline;
             var entry = new IndexEntry(peer, null);
             var localIndex = indexes.Add(entry);
             NewEphemeral(ephemeral);
@@ -229,6 +234,10 @@ public sealed partial class WireGuardDevice
             peer.ZeroKeysDeadline = now + zeroKeysAfter;
             peer.SetLastHandshake(time.GetUtcNow());
             peer.Cookies.AddMacs(response, now);
+
+            // Having just answered, we do not start a handshake of our own for REKEY_TIMEOUT
+            // (sending before the initiator confirms would otherwise race it with a new one).
+            peer.LastHandshakeSentAt = now;
             UpdateEndpoint(peer, source);
         }
 

@@ -200,7 +200,7 @@ responder_ephemeral = clamp(fixed("responder ephemeral"))
 psk = fixed("preshared key")
 initiator_index = 0x1A2B3C4D
 responder_index = 0x99887766
-timestamp = bytes.fromhex("400000006915c8e512345678")  # TAI64N: 2^62 + seconds (BE), nanoseconds (BE)
+timestamp = bytes.fromhex("400000006915c8e512345618")  # TAI64N: 2^62 + 10 + Unix seconds (BE), nanoseconds (BE; a multiple of 100)
 transport_payload = bytes.fromhex("4500001c0000400040011c4c0a0000010a000002080077fa00010001") + b"weft!"
 cookie = bytes(range(0x30, 0x40))  # a cookie the responder handed out earlier (16 bytes)
 cookie_nonce = bytes(range(0xA0, 0xB8))  # 24 bytes
@@ -225,7 +225,7 @@ for n, v in [("InitiatorStaticPrivate", initiator_static), ("InitiatorStaticPubl
              ("InitiatorEphemeralPrivate", initiator_ephemeral), ("InitiatorEphemeralPublic", Ei_pub),
              ("ResponderEphemeralPrivate", responder_ephemeral), ("ResponderEphemeralPublic", Er_pub),
              ("PresharedKey", psk), ("InitiatorIndex", initiator_index), ("ResponderIndex", responder_index),
-             ("Timestamp", timestamp), ("TransportPayload", transport_payload), ("Cookie", cookie),
+             ("Timestamp", timestamp), ("TransportPayload", transport_payload), ("CookieValue", cookie),
              ("CookieNonce", cookie_nonce)]:
     emit(n, v)
 

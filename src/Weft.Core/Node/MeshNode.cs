@@ -63,7 +63,6 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
 
     // ---- guarded by gate ----
     private readonly List<MeshPeer> peers = [];
-    private readonly List<MeshPeer> evictions = [];
     private long? lastOwnExpiryWarning;
     private bool disposed;
 

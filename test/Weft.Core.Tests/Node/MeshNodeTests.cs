@@ -303,6 +303,63 @@ public class MeshNodeTests
         AssertDelivered(mesh, b, a, TestPackets.Ipv4(b.Ipv4, a.Ipv4, 10));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_restarted_node_is_verified_again_and_traffic_resumes(bool restartedKnowsItsPeer)
+    {
+        using var mesh = new TestMesh();
+        var a = mesh.AddNode("alpha");
+        var b = mesh.AddNode("bravo");
+        b.Node.AddStaticPeer(a.Endpoint);
+        mesh.Run(Settle);
+        AssertMember(a, b);
+        AssertMember(b, a);
+
+        TestMesh.Step($"alpha restarts and forgets everything{(restartedKnowsItsPeer ? " but bravo's endpoint" : "")}");
+        a = mesh.Restart(a, o => o.StaticPeers = restartedKnowsItsPeer ? [b.Endpoint] : []);
+
+        TestMesh.Step("bravo keeps sending; within half a minute it is verified again and its packets arrive");
+        for (var i = 0; i < 30 && a.Tun.Written == 0; i++)
+        {
+            b.FromTun(TestPackets.Ipv4(b.Ipv4, a.Ipv4, 20));
+            mesh.Run(TimeSpan.FromSeconds(1));
+        }
+
+        AssertMember(a, b);
+        AssertMember(b, a);
+        AssertDelivered(mesh, b, a, TestPackets.Ipv4(b.Ipv4, a.Ipv4, 20));
+        AssertDelivered(mesh, a, b, TestPackets.Ipv6(a.Ipv6, b.Ipv6, 20));
+    }
+
+    [Fact]
+    public void Rekeyed_sessions_redo_the_certificate_exchange_briefly_and_keep_flowing()
+    {
+        using var mesh = new TestMesh();
+        var a = mesh.AddNode("alpha");
+        var b = mesh.AddNode("bravo");
+        b.Node.AddStaticPeer(a.Endpoint);
+        mesh.Run(Settle);
+
+        TestMesh.Step("ten minutes of steady traffic: several rekeys");
+        var sessions = a.Counters.WireGuard.SessionsEstablished;
+        for (var i = 0; i < 600; i++)
+        {
+            b.FromTun(TestPackets.Ipv4(b.Ipv4, a.Ipv4, 20));
+            a.FromTun(TestPackets.Ipv4(a.Ipv4, b.Ipv4, 20));
+            mesh.Run(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.True(a.Counters.WireGuard.SessionsEstablished - sessions >= 3);
+        Assert.Equal(600, a.Tun.Written);
+        Assert.Equal(600, b.Tun.Written);
+        AssertMember(a, b);
+        AssertMember(b, a);
+        var certificates = a.Counters.CertificatesSent + b.Counters.CertificatesSent;
+        Assert.True(certificates <= 3 + (2 * (a.Counters.WireGuard.SessionsEstablished + b.Counters.WireGuard.SessionsEstablished)),
+                    $"{certificates} certificate messages");
+    }
+
     [Fact]
     public void Pending_unverified_peers_are_bounded()
     {

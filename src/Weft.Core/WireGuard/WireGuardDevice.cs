@@ -307,7 +307,14 @@ public sealed partial class WireGuardDevice : IDisposable
         {
             for (var i = retired.Count - 1; i >= 0; i--)
             {
-                if (retired[i].DisposeAt <= now)
+                var keypair = retired[i].Keypair;
+                if (now == long.MaxValue)
+                {
+                    // Device disposal: give threads still inside the keys a moment to leave.
+                    SpinWait.SpinUntil(() => keypair.IsIdle, TimeSpan.FromMilliseconds(100));
+                }
+
+                if (retired[i].DisposeAt <= now && keypair.IsIdle)
                 {
                     retired[i].Keypair.Dispose();
                     retired.RemoveAt(i);

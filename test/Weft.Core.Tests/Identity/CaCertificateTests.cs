@@ -18,7 +18,7 @@ public class CaCertificateTests
         Assert.Equal(Ipv6Derivation.UlaPrefixFromCaKey(ca.PublicKey), ca.Ipv6Prefix);
         Assert.Equal(CaCertificate.IssuerIdOf(ca.PublicKey), ca.Id);
         Assert.Equal(16, ca.Id.Length);
-        Assert.Equal(TestMesh.Start, ca.NotBefore);
+        Assert.Equal(TestMesh.Start - CertificateAuthority.ClockSkewAllowance, ca.NotBefore);
         Assert.Equal(TestMesh.Start + TimeSpan.FromDays(3650), ca.NotAfter);
     }
 

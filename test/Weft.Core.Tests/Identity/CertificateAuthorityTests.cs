@@ -75,10 +75,23 @@ public class CertificateAuthorityTests
         var mesh = new TestMesh();
         mesh.Clock.Advance(TimeSpan.FromMilliseconds(1500));
         var (_, cert) = mesh.Member("x", "100.90.0.2");
-        Assert.Equal(TestMesh.Start + TimeSpan.FromSeconds(1), cert.NotBefore);
+        Assert.Equal(TestMesh.Start + TimeSpan.FromSeconds(1) - CertificateAuthority.ClockSkewAllowance, cert.NotBefore);
+        Assert.Equal(TestMesh.Start + TimeSpan.FromSeconds(1) + TimeSpan.FromDays(365), cert.NotAfter);
         Assert.True(Certificate.TryDecode(cert.Encode(), out var decoded, out _));
         Assert.Equal(cert.NotBefore, decoded!.NotBefore);
         Assert.Equal(CertificateError.None, mesh.Trust.Verify(cert, mesh.Now));
+    }
+
+    [Fact]
+    public void AFreshCertificateIsValidOnAClockAFewMinutesBehind()
+    {
+        var mesh = new TestMesh();
+        mesh.Clock.Advance(TimeSpan.FromHours(1));
+        var (_, cert) = mesh.Member("x", "100.90.0.2", validity: TimeSpan.FromSeconds(8));
+        Assert.Equal(CertificateError.None, mesh.Trust.Verify(cert, mesh.Now - TimeSpan.FromMinutes(4)));
+        Assert.Equal(CertificateError.NotYetValid, mesh.Trust.Verify(cert, mesh.Now - TimeSpan.FromMinutes(6)));
+        Assert.Equal(CertificateError.None, mesh.Trust.Verify(cert, mesh.Now + TimeSpan.FromSeconds(8)));
+        Assert.Equal(CertificateError.Expired, mesh.Trust.Verify(cert, mesh.Now + TimeSpan.FromSeconds(9)));
     }
 
     [Fact]

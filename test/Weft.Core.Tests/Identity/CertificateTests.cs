@@ -24,7 +24,7 @@ public class CertificateTests
         Assert.Equal(["exit"], cert.Roles);
         Assert.True(cert.HasRole("exit"));
         Assert.False(cert.HasGroup("exit"));
-        Assert.Equal(mesh.Now, cert.NotBefore);
+        Assert.Equal(mesh.Now - CertificateAuthority.ClockSkewAllowance, cert.NotBefore);
         Assert.Equal(mesh.Now + TimeSpan.FromDays(365), cert.NotAfter);
         Assert.Equal(mesh.Ca.Certificate.Id, cert.IssuerId);
         Assert.Equal(64, cert.Signature.Length);
@@ -160,6 +160,36 @@ public class CertificateTests
         Assert.False(Certificate.TryDecode(backwards, out _, out error));
         Assert.Contains("out of range", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void DecodingRejectsNotAfterBeforeNotBefore()
+    {
+        var bytes = new TestMesh().Member("a", "100.90.0.2").Cert.Encode();
+        var notAfter = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(90));
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(82), notAfter + 1);
+        Assert.False(Certificate.TryDecode(bytes, out _, out var error));
+        Assert.Contains("not-after is before not-before", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("100.90.0.2/16", true)]
+    [InlineData("fd00::1/64", true)]
+    [InlineData("100.90.0.2/33", false)]
+    [InlineData("100.90.0.2", false)]
+    [InlineData("nope/8", false)]
+    [InlineData("100.90.0.2/-1", false)]
+    public void InterfaceAddressParsesItsText(string text, bool valid)
+    {
+        Assert.Equal(valid, InterfaceAddress.TryParse(text, out var parsed));
+        if (valid)
+        {
+            Assert.Equal(text, parsed.ToString());
+        }
+    }
+
+    [Fact]
+    public void InterfaceAddressGivesItsNetwork() =>
+        Assert.Equal(IPNetwork.Parse("100.90.0.0/16"), new InterfaceAddress(IPAddress.Parse("100.90.3.2"), 16).Network);
 
     [Fact]
     public void TruncationsAreErrorsNotExceptions()

@@ -54,7 +54,8 @@ public class TrustStoreTests
     {
         var mesh = new TestMesh();
         var (_, cert) = mesh.Member("a", "100.90.0.2", validity: TimeSpan.FromDays(30));
-        Assert.Equal(CertificateError.NotYetValid, mesh.Trust.Verify(cert, mesh.Now - TimeSpan.FromSeconds(1)));
+        Assert.Equal(CertificateError.NotYetValid, mesh.Trust.Verify(cert, cert.NotBefore - TimeSpan.FromSeconds(1)));
+        Assert.Equal(CertificateError.None, mesh.Trust.Verify(cert, cert.NotBefore));
         Assert.Equal(CertificateError.None, mesh.Trust.Verify(cert, mesh.Now + TimeSpan.FromDays(30)));
         Assert.Equal(CertificateError.Expired, mesh.Trust.Verify(cert, mesh.Now + TimeSpan.FromDays(30) + TimeSpan.FromSeconds(1)));
     }

@@ -138,12 +138,22 @@ public class WireGuardDeviceTests
         t.AliceSends(TwoPeers.Ipv4Packet(0));
         var handshakesBefore = t.A.HandshakeInitiationsSent;
 
-        // Traffic every second for 200 s, both ways: Alice rekeys after 120 s; no packet is lost.
+        // Traffic every second for 200 s, both ways: Alice (the initiator) rekeys on the first send after
+        // 120 s; no packet is lost across the switch of keys.
         for (var i = 1; i <= 200; i++)
         {
             t.Run(Second);
             t.AliceSends(TwoPeers.Ipv4Packet((byte)i));
             t.BobSends(TwoPeers.Ipv4Packet((byte)i));
+            if (i == 119)
+            {
+                Assert.Equal(handshakesBefore, t.A.HandshakeInitiationsSent);
+            }
+
+            if (i == 121)
+            {
+                Assert.Equal(handshakesBefore + 1, t.A.HandshakeInitiationsSent);
+            }
         }
 
         Assert.True(t.A.HandshakeInitiationsSent > handshakesBefore, "Alice should have rekeyed");

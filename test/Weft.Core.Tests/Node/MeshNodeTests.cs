@@ -71,6 +71,30 @@ public class MeshNodeTests
         AssertDelivered(mesh, a, c, TestPackets.Ipv6(a.Ipv6, c.Ipv6, 10));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Hello_handshake_and_certificate_exchange_survive_a_lossy_network(int seed)
+    {
+        using var mesh = new TestMesh();
+        var a = mesh.AddNode("alpha");
+        var b = mesh.AddNode("bravo");
+        var random = new Random(seed);
+
+        TestMesh.Step("40% of datagrams are lost, in both directions");
+        mesh.Network.Loss = (_, _, _) => random.NextDouble() >= 0.4;
+        b.Node.AddStaticPeer(a.Endpoint);
+        mesh.Run(TimeSpan.FromSeconds(90));
+        mesh.Network.Loss = null;
+        Assert.True(mesh.Network.Lost > 0);
+
+        AssertMember(a, b);
+        AssertMember(b, a);
+        AssertDelivered(mesh, b, a, TestPackets.Ipv4(b.Ipv4, a.Ipv4, 10));
+        AssertDelivered(mesh, a, b, TestPackets.Ipv4(a.Ipv4, b.Ipv4, 10));
+    }
+
     [Fact]
     public void Node_of_another_mesh_gets_no_hello_answer_and_its_certificate_is_refused()
     {

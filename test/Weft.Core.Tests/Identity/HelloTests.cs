@@ -64,6 +64,29 @@ public class HelloTests
     }
 
     [Fact]
+    public void TheLargestCertificateFitsInAHello()
+    {
+        var keys = NodeKeys.Generate();
+        var label = new string('g', 63);
+        var content = new Weft.Core.Identity.Internal.CertificateContent(
+            new string('n', 63), keys.SessionPublicKey, keys.SigningPublicKey, mesh.Ca.Certificate.Id, mesh.Now, mesh.Now + TimeSpan.FromDays(1),
+            Ipv6Derivation.NodeAddress(mesh.Ca.Certificate.Ipv6Prefix, keys.SessionPublicKey),
+            [.. Enumerable.Range(1, Certificate.MaxIpv4).Select(i => new InterfaceAddress(System.Net.IPAddress.Parse($"100.90.0.{i}"), 16))],
+            [.. Enumerable.Range(0, Certificate.MaxSubnets).Select(i => System.Net.IPNetwork.Parse($"fd{i:x2}::/16"))],
+            [.. Enumerable.Range(0, Certificate.MaxGroups).Select(i => label[..61] + i.ToString("d2", System.Globalization.CultureInfo.InvariantCulture))],
+            [.. Enumerable.Range(0, Certificate.MaxRoles).Select(i => label[..61] + i.ToString("d2", System.Globalization.CultureInfo.InvariantCulture))]);
+        var cert = mesh.Ca.Issue(content);
+        Assert.Equal(CertificateError.None, mesh.Trust.Verify(cert, mesh.Now));
+        Assert.InRange(cert.Encode().Length, 2000, Hello.MaxCertificateSize);
+        Assert.InRange(HelloReply.SizeFor(cert.Encode().Length), 0, Hello.MaxSize);
+
+        var buffer = new byte[Hello.MaxSize];
+        var length = HelloRequest.Write(buffer, cert, keys, Nonce(3), mesh.Now);
+        Assert.True(Hello.TryAcceptRequest(buffer.AsSpan(0, length), mesh.Trust, new HelloReplayGuard(), mesh.Now, out var request, out var error), error);
+        Assert.Equal(cert.Encode(), request!.Certificate.Encode());
+    }
+
+    [Fact]
     public void NeverLooksLikeWireGuard()
     {
         foreach (var type in new byte[] { 1, 2, 3, 4 })

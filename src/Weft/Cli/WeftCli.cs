@@ -21,13 +21,13 @@ internal static class WeftCli
         var root = new RootCommand("Weft: a zero-trust mesh VPN. Run 'weft init' on the first machine, 'weft join' on the others, then 'weft up'.");
         root.Options.Add(global.State);
         root.Options.Add(global.Socket);
-//TMP        root.Subcommands.Add(InitCommand.Create(context, global));
-//TMP        root.Subcommands.Add(SignCommand.Create(context, global));
-//TMP        root.Subcommands.Add(JoinCommand.Create(context, global));
+        root.Subcommands.Add(InitCommand.Create(context, global));
+        root.Subcommands.Add(SignCommand.Create(context, global));
+        root.Subcommands.Add(JoinCommand.Create(context, global));
 //TMP        root.Subcommands.Add(UpCommand.Create(context, global));
         root.Subcommands.Add(StatusCommand.Create(context, global));
-//TMP        root.Subcommands.Add(CertCommand.Create(context, global));
-//TMP        root.Subcommands.Add(WireGuardCommand.Create(context, global));
+        root.Subcommands.Add(CertCommand.Create(context, global));
+        root.Subcommands.Add(WireGuardCommand.Create(context, global));
         return root;
     }
 
@@ -46,7 +46,8 @@ internal static class WeftCli
 
         if (parse.Errors.Count > 0)
         {
-            parse.Invoke(invocation); // prints the errors and the usage
+            // The errors and the usage, both on stderr: stdout may be a file (weft sign > bundle).
+            parse.Invoke(new InvocationConfiguration { Output = context.Error, Error = context.Error });
             return ExitUsage;
         }
 

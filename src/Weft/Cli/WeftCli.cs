@@ -24,7 +24,7 @@ internal static class WeftCli
         root.Subcommands.Add(InitCommand.Create(context, global));
         root.Subcommands.Add(SignCommand.Create(context, global));
         root.Subcommands.Add(JoinCommand.Create(context, global));
-//TMP        root.Subcommands.Add(UpCommand.Create(context, global));
+        root.Subcommands.Add(UpCommand.Create(context, global));
         root.Subcommands.Add(StatusCommand.Create(context, global));
         root.Subcommands.Add(CertCommand.Create(context, global));
         root.Subcommands.Add(WireGuardCommand.Create(context, global));

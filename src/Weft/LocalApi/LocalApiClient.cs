@@ -75,6 +75,10 @@ internal sealed class LocalApiClient : IDisposable
         {
             return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
+        catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AccessDenied })
+        {
+            throw new UserErrorException($"permission denied on {_socketPath}: run weft as the user the daemon runs as (usually root)", e);
+        }
         catch (HttpRequestException e) when (e.InnerException is SocketException)
         {
             throw new UserErrorException($"weft is not running (nothing answers on {_socketPath})", e);

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Weft.Cli;
 using Weft.Core.Identity;
 
@@ -55,11 +54,3 @@ internal sealed class WireGuardPeerStore
         AtomicFile.Write(_path, Encoding.UTF8.GetBytes(json + "\n"), AtomicFile.Private);
     }
 }
-
-/// <summary>The top-level object of <c>wireguard-peers.json</c>.</summary>
-internal sealed record WireGuardPeerFile(IReadOnlyList<WireGuardPeerRecord> Peers);
-
-/// <summary>Source-generated JSON for <see cref="WireGuardPeerStore"/>.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
-[JsonSerializable(typeof(WireGuardPeerFile))]
-internal sealed partial class WireGuardPeerStoreJsonContext : JsonSerializerContext;

@@ -35,7 +35,7 @@ internal sealed class WireGuardPeerStore
 
         try
         {
-            var file = JsonSerializer.Deserialize(File.ReadAllBytes(path), WireGuardPeerStoreJsonContext.Default.WireGuardPeerFile);
+            var file = JsonSerializer.Deserialize(File.ReadAllBytes(path), WireGuardPeerStoreJsonContext.Readable.WireGuardPeerFile);
             return new WireGuardPeerStore(path, [.. file?.Peers ?? []]);
         }
         catch (JsonException e)
@@ -50,7 +50,7 @@ internal sealed class WireGuardPeerStore
 
     public void Save()
     {
-        var json = JsonSerializer.Serialize(new WireGuardPeerFile(_peers), WireGuardPeerStoreJsonContext.Default.WireGuardPeerFile);
+        var json = JsonSerializer.Serialize(new WireGuardPeerFile(_peers), WireGuardPeerStoreJsonContext.Readable.WireGuardPeerFile);
         AtomicFile.Write(_path, Encoding.UTF8.GetBytes(json + "\n"), AtomicFile.Private);
     }
 }

@@ -16,77 +16,26 @@ public sealed partial class WireGuardDevice
     private void InitiateHandshake(WireGuardPeer peer, bool isRetry)
     {
         Span<byte> message = stackalloc byte[InitiationSize];
-        Span<byte> ephemeral = stackalloc byte[32];
-        Span<byte> timestamp = stackalloc byte[Tai64N.Size];
+        var now = Now;
+        InitiationOutcome outcome;
         IPEndPoint? endpoint;
         int attempt;
-        var gaveUp = false;
-        var now = Now;
         lock (peer.Gate)
         {
-            if (peer.Removed || disposed)
-            {
-                return;
-            }
-
-            if (!isRetry)
-            {
-                if (now - peer.LastInitiationSentAt < rekeyTimeout)
-                {
-                    return;
-                }
-
-                peer.HandshakeAttempts = 0;
-            }
-            else if (peer.HandshakeAttempts + 1 >= WireGuardProtocol.MaxHandshakeAttempts)
-            {
-                AbandonHandshakeLocked(peer);
-                var dropped = peer.Queue.Clear();
-                Interlocked.Add(ref Counters.queueDropsOnGiveUp, dropped);
-                Interlocked.Increment(ref Counters.handshakesGivenUp);
-                if (peer.ZeroKeysDeadline == WireGuardPeer.NotArmed)
-                {
-                    peer.ZeroKeysDeadline = now + zeroKeysAfter;
-                }
-
-                attempt = peer.HandshakeAttempts + 1;
-                gaveUp = true;
-                endpoint = null;
-                goto Unlocked;
-            }
-            else
-            {
-                peer.HandshakeAttempts++;
-            }
-
-            AbandonHandshakeLocked(peer);
-            var entry = new IndexEntry(peer, null);
-            var localIndex = indexes.Add(entry);
-            NewEphemeral(ephemeral);
-            NextTimestamp(timestamp);
-            if (!NoiseHandshake.CreateInitiation(peer.Handshake, privateKey, publicKey, peer.PublicKeySpan, ephemeral, localIndex, timestamp, message))
-            {
-                // Only a peer key of low order can make the Diffie-Hellman fail.
-                indexes.Remove(localIndex, entry);
-                Interlocked.Increment(ref Counters.handshakeFailures);
-                CryptographicOperations.ZeroMemory(ephemeral);
-                return;
-            }
-
-            CryptographicOperations.ZeroMemory(ephemeral);
-            peer.HandshakeEntry = entry;
-            peer.HandshakeRole = HandshakeRole.InitiationSent;
-            peer.Cookies.AddMacs(message, now);
-            peer.LastInitiationSentAt = now;
-            peer.RetransmitDeadline = now + rekeyTimeout + Jitter();
+            outcome = PrepareInitiationLocked(peer, isRetry, now, message);
             attempt = peer.HandshakeAttempts + 1;
             endpoint = peer.Endpoint;
         }
 
-    Unlocked:
-        if (gaveUp)
+        if (outcome == InitiationOutcome.GaveUp)
         {
+            Interlocked.Increment(ref Counters.handshakesGivenUp);
             WireGuardLog.HandshakeGivenUp(logger, peer.Name, attempt);
+            return;
+        }
+
+        if (outcome != InitiationOutcome.Send)
+        {
             return;
         }
 
@@ -101,6 +50,65 @@ public sealed partial class WireGuardDevice
         transport.Send(message, endpoint);
         Interlocked.Increment(ref Counters.handshakeInitiationsSent);
         WireGuardLog.InitiationSent(logger, peer.Name, endpoint, attempt);
+    }
+
+    /// <summary>Builds the initiation (with macs) into <paramref name="message"/> and arms the retransmit timer. Call under the peer's Gate.</summary>
+    private InitiationOutcome PrepareInitiationLocked(WireGuardPeer peer, bool isRetry, long now, Span<byte> message)
+    {
+        if (peer.Removed || disposed)
+        {
+            return InitiationOutcome.Skip;
+        }
+
+        if (!isRetry)
+        {
+            if (now - peer.LastInitiationSentAt < rekeyTimeout)
+            {
+                return InitiationOutcome.Skip;
+            }
+
+            peer.HandshakeAttempts = 0;
+        }
+        else if (peer.HandshakeAttempts + 1 >= WireGuardProtocol.MaxHandshakeAttempts)
+        {
+            AbandonHandshakeLocked(peer);
+            Interlocked.Add(ref Counters.queueDropsOnGiveUp, peer.Queue.Clear());
+            if (peer.ZeroKeysDeadline == WireGuardPeer.NotArmed)
+            {
+                peer.ZeroKeysDeadline = now + zeroKeysAfter;
+            }
+
+            return InitiationOutcome.GaveUp;
+        }
+        else
+        {
+            peer.HandshakeAttempts++;
+        }
+
+        AbandonHandshakeLocked(peer);
+        Span<byte> ephemeral = stackalloc byte[32];
+        Span<byte> timestamp = stackalloc byte[Tai64N.Size];
+        var entry = new IndexEntry(peer, null);
+        var localIndex = indexes.Add(entry);
+        NewEphemeral(ephemeral);
+        NextTimestamp(timestamp);
+        var created = NoiseHandshake.CreateInitiation(peer.Handshake, privateKey, publicKey, peer.PublicKeySpan, ephemeral, localIndex, timestamp, message);
+        CryptographicOperations.ZeroMemory(ephemeral);
+        if (!created)
+        {
+            // Only a peer key of low order can make the Diffie-Hellman fail.
+            indexes.Remove(localIndex, entry);
+            peer.Handshake.Clear();
+            Interlocked.Increment(ref Counters.handshakeFailures);
+            return InitiationOutcome.Skip;
+        }
+
+        peer.HandshakeEntry = entry;
+        peer.HandshakeRole = HandshakeRole.InitiationSent;
+        peer.Cookies.AddMacs(message, now);
+        peer.LastInitiationSentAt = now;
+        peer.RetransmitDeadline = now + rekeyTimeout + Jitter();
+        return InitiationOutcome.Send;
     }
 
     /// <summary>REKEY_TIMEOUT's random jitter: 0 to 333 ms.</summary>

@@ -70,7 +70,23 @@ public sealed partial class WireGuardDevice
 
         var counter = BinaryPrimitives.ReadUInt64LittleEndian(datagram[TransportCounterOffset..]);
         var plaintext = datagram[TransportHeaderSize..^TagSize];
-        if (!keypair.ReceiveKey.TryOpen(counter, datagram[TransportHeaderSize..], plaintext))
+        if (!keypair.TryEnter())
+        {
+            Interlocked.Increment(ref Counters.unknownReceiverIndex);
+            return;
+        }
+
+        bool opened;
+        try
+        {
+            opened = keypair.ReceiveKey.TryOpen(counter, datagram[TransportHeaderSize..], plaintext);
+        }
+        finally
+        {
+            keypair.Exit();
+        }
+
+        if (!opened)
         {
             Interlocked.Increment(ref Counters.decryptFailures);
             return;

@@ -62,7 +62,7 @@ public sealed partial class WireGuardDevice
 
         if (!isRetry)
         {
-            if (now - peer.LastInitiationSentAt < rekeyTimeout)
+            if (now - peer.LastHandshakeSentAt < rekeyTimeout)
             {
                 return InitiationOutcome.Skip;
             }
@@ -106,7 +106,7 @@ public sealed partial class WireGuardDevice
         peer.HandshakeEntry = entry;
         peer.HandshakeRole = HandshakeRole.InitiationSent;
         peer.Cookies.AddMacs(message, now);
-        peer.LastInitiationSentAt = now;
+        peer.LastHandshakeSentAt = now;
         peer.RetransmitDeadline = now + rekeyTimeout + Jitter();
         return InitiationOutcome.Send;
     }
@@ -158,84 +158,99 @@ public sealed partial class WireGuardDevice
         var state = new HandshakeState();
         Span<byte> remoteStatic = stackalloc byte[32];
         Span<byte> timestamp = stackalloc byte[Tai64N.Size];
-        if (!NoiseHandshake.TryConsumeInitiation(message, privateKey, publicKey, state, remoteStatic, timestamp))
-        {
-            Interlocked.Increment(ref Counters.handshakeFailures);
-            return;
-        }
-
-        var peer = FindPeer(remoteStatic);
-        if (peer is null)
-        {
-            if (remoteStatic.SequenceEqual(publicKey) || !events.AcceptUnknownPeer(remoteStatic))
-            {
-                Interlocked.Increment(ref Counters.unknownPeers);
-                state.Clear();
-                return;
-            }
-
-            peer = AddPeer(remoteStatic);
-            WireGuardLog.UnknownPeerAccepted(logger, peer.Name);
-        }
-
         Span<byte> response = stackalloc byte[ResponseSize];
         Span<byte> ephemeral = stackalloc byte[32];
         Span<byte> sendKey = stackalloc byte[32];
         Span<byte> receiveKey = stackalloc byte[32];
         var now = Now;
-        lock (peer.Gate)
+        WireGuardPeer? peer;
+        try
         {
-            if (peer.Removed)
+            if (!NoiseHandshake.TryConsumeInitiation(message, privateKey, publicKey, state, remoteStatic, timestamp))
             {
-                return;
-            }
-
-            if (timestamp.SequenceCompareTo(peer.LastReceivedTimestamp) <= 0)
-            {
-                Interlocked.Increment(ref Counters.replayedInitiations);
-                return;
-            }
-
-            if (now - peer.LastInitiationConsumedAt < initiationMinimumInterval)
-            {
-                Interlocked.Increment(ref Counters.floodedInitiations);
-                return;
-            }
-
-            timestamp.CopyTo(peer.LastReceivedTimestamp);
-            peer.LastInitiationConsumedAt = now;
-
-            // We answer, so any initiation of ours in flight is abandoned: the peer's wins.
-            AbandonHandshakeLocked(peer);
-            var entry = new IndexEntry(peer, null);
-            var localIndex = indexes.Add(entry);
-            NewEphemeral(ephemeral);
-            if (!NoiseHandshake.CreateResponse(state, remoteStatic, peer.PresharedKey, ephemeral, localIndex, response))
-            {
-                indexes.Remove(localIndex, entry);
                 Interlocked.Increment(ref Counters.handshakeFailures);
                 return;
             }
 
-            NoiseHandshake.DeriveTransportKeys(state, initiator: false, sendKey, receiveKey);
-            var keypair = new Keypair(sendKey, receiveKey, isInitiator: false, localIndex, state.RemoteIndex, now);
-            indexes.Replace(localIndex, new IndexEntry(peer, keypair));
+            peer = FindPeer(remoteStatic);
+            if (peer is null)
+            {
+                if (remoteStatic.SequenceEqual(publicKey) || !events.AcceptUnknownPeer(remoteStatic))
+                {
+                    Interlocked.Increment(ref Counters.unknownPeers);
+                    return;
+                }
 
-            // The responder's keypair waits in "next" until the initiator's first transport message confirms it.
-            RetireLocked(peer, peer.NextKeypair);
-            peer.NextKeypair = keypair;
-            RetireLocked(peer, peer.PreviousKeypair);
-            peer.PreviousKeypair = null;
-            peer.ZeroKeysDeadline = now + zeroKeysAfter;
-            peer.SetLastHandshake(time.GetUtcNow());
-            peer.Cookies.AddMacs(response, now);
-            UpdateEndpoint(peer, source);
+                peer = AddPeer(remoteStatic);
+                WireGuardLog.UnknownPeerAccepted(logger, peer.Name);
+            }
+
+            lock (peer.Gate)
+            {
+                if (peer.Removed)
+                {
+                    return;
+                }
+
+                if (timestamp.SequenceCompareTo(peer.LastReceivedTimestamp) <= 0)
+                {
+                    Interlocked.Increment(ref Counters.replayedInitiations);
+                    return;
+                }
+
+                if (now - peer.LastInitiationConsumedAt < initiationMinimumInterval)
+                {
+                    Interlocked.Increment(ref Counters.floodedInitiations);
+                    return;
+                }
+
+                timestamp.CopyTo(peer.LastReceivedTimestamp);
+                peer.LastInitiationConsumedAt = now;
+
+                // We answer, so any initiation of ours in flight is abandoned: the peer's wins. Its
+                // retransmit timer stays armed, so that if both sides initiated at once and each
+                // abandoned its own, the earlier retransmission (jittered) settles it; confirmation
+                // of the keypair we make here disarms it.
+                var retransmitDeadline = peer.RetransmitDeadline;
+                AbandonHandshakeLocked(peer);
+                peer.RetransmitDeadline = retransmitDeadline;
+                var entry = new IndexEntry(peer, null);
+                var localIndex = indexes.Add(entry);
+                NewEphemeral(ephemeral);
+                if (!NoiseHandshake.CreateResponse(state, remoteStatic, peer.PresharedKey, ephemeral, localIndex, response))
+                {
+                    indexes.Remove(localIndex, entry);
+                    Interlocked.Increment(ref Counters.handshakeFailures);
+                    return;
+                }
+
+                NoiseHandshake.DeriveTransportKeys(state, initiator: false, sendKey, receiveKey);
+                var keypair = new Keypair(sendKey, receiveKey, isInitiator: false, localIndex, state.RemoteIndex, now);
+                indexes.Replace(localIndex, new IndexEntry(peer, keypair));
+
+                // The responder's keypair waits in "next" until the initiator's first transport message confirms it.
+                RetireLocked(peer, peer.NextKeypair);
+                peer.NextKeypair = keypair;
+                RetireLocked(peer, peer.PreviousKeypair);
+                peer.PreviousKeypair = null;
+                peer.ZeroKeysDeadline = now + zeroKeysAfter;
+                peer.SetLastHandshake(time.GetUtcNow());
+                peer.Cookies.AddMacs(response, now);
+
+                // Having just answered, we do not start a handshake of our own for REKEY_TIMEOUT
+                // (sending before the initiator confirms would otherwise race it with a new one).
+                peer.LastHandshakeSentAt = now;
+                UpdateEndpoint(peer, source);
+            }
+        }
+        finally
+        {
+            state.Clear();
+            CryptographicOperations.ZeroMemory(ephemeral);
+            CryptographicOperations.ZeroMemory(sendKey);
+            CryptographicOperations.ZeroMemory(receiveKey);
         }
 
-        CryptographicOperations.ZeroMemory(ephemeral);
-        CryptographicOperations.ZeroMemory(sendKey);
-        CryptographicOperations.ZeroMemory(receiveKey);
-        state.Clear();
         Interlocked.Increment(ref Counters.handshakeInitiationsReceived);
 
         var endpoint = peer.Endpoint!;

@@ -154,6 +154,14 @@ public sealed partial class WireGuardDevice
             peer.CurrentKeypair = keypair;
             peer.NextKeypair = null;
             peer.SentLastMinuteHandshake = false;
+
+            // The session our own pending initiation was for exists now.
+            if (peer.HandshakeRole == HandshakeRole.None)
+            {
+                peer.RetransmitDeadline = WireGuardPeer.NotArmed;
+                peer.HandshakeAttempts = 0;
+            }
+
             return true;
         }
     }

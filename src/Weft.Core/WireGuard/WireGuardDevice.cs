@@ -240,7 +240,7 @@ public sealed partial class WireGuardDevice : IDisposable
     {
         lock (peer.Gate)
         {
-            peer.LastInitiationSentAt = WireGuardPeer.Never;
+            peer.LastHandshakeSentAt = WireGuardPeer.Never;
         }
 
         InitiateHandshake(peer, isRetry: false);

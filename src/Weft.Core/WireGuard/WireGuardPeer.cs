@@ -120,7 +120,8 @@ public sealed class WireGuardPeer
 
     internal long LastInitiationConsumedAt { get; set; } = Never;
 
-    internal long LastInitiationSentAt { get; set; } = Never;
+    /// <summary>When we last sent an initiation or a response (the REKEY_TIMEOUT rate limit).</summary>
+    internal long LastHandshakeSentAt { get; set; } = Never;
 
     internal int HandshakeAttempts { get; set; }
 

@@ -141,6 +141,41 @@ public class MeshNodeTests
     }
 
     [Fact]
+    public void Replayed_hello_request_gets_no_answer()
+    {
+        using var mesh = new TestMesh();
+        var a = mesh.AddNode("alpha");
+        var b = mesh.AddNode("bravo");
+        byte[]? captured = null;
+        mesh.Network.Loss = (datagram, _, _) =>
+        {
+            if (Hello.IsRequest(datagram))
+            {
+                captured ??= datagram.ToArray();
+            }
+
+            return true;
+        };
+
+        TestMesh.Step("bravo says hello; someone on the path records it");
+        b.Node.AddStaticPeer(a.Endpoint);
+        mesh.Run(Settle);
+        AssertMember(a, b);
+        Assert.NotNull(captured);
+        Assert.Equal(1, a.Counters.HelloRequestsAnswered);
+
+        TestMesh.Step("the recording is played back to alpha, from bravo's endpoint and from elsewhere: no answer");
+        a.Node.OnDatagram(captured.ToArray(), b.Endpoint);
+        a.Node.OnDatagram(captured.ToArray(), new IPEndPoint(IPAddress.Loopback, 40001));
+        mesh.Time.Advance(TimeSpan.FromMinutes(5));
+        a.Node.OnDatagram(captured.ToArray(), new IPEndPoint(IPAddress.Loopback, 40001));
+        Assert.Equal(1, a.Counters.HelloRequestsAnswered);
+        Assert.Equal(3, a.Counters.HelloRequestsIgnored);
+        Assert.Contains(a.Logs.Entries, e => e.Message.Contains("replay", StringComparison.Ordinal));
+        Assert.Contains(a.Logs.Entries, e => e.Message.Contains("too old", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Expired_certificate_is_refused()
     {
         using var mesh = new TestMesh();

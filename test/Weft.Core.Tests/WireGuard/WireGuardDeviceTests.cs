@@ -444,4 +444,59 @@ public class WireGuardDeviceTests
         Assert.Same(t.BobAtAlice, t.Alice.Device.FindPeer(t.Bob.Device.PublicKey));
         Assert.Single(t.Alice.Device.Peers);
     }
+
+    [Fact]
+    public void Responder_waits_for_confirmation_instead_of_starting_its_own_handshake()
+    {
+        using var t = new TwoPeers();
+        t.Alice.Device.Send(t.BobAtAlice, TwoPeers.Ipv4Packet(1));
+        Assert.Equal(1, t.Network.Pump(max: 1));   // the initiation reaches Bob; his response is in flight
+
+        // Bob has answered but holds only an unconfirmed keypair: his packet waits, no initiation of his own.
+        t.Bob.Device.Send(t.AliceAtBob!, TwoPeers.Ipv4Packet(2));
+        Assert.False(t.AliceAtBob!.HasSession);
+        t.Network.Pump();
+
+        Assert.Equal(0, t.B.HandshakeInitiationsSent);
+        Assert.Equal([TwoPeers.Ipv4Packet(1)], t.Bob.Events.Payloads);
+        Assert.Equal([TwoPeers.Ipv4Packet(2)], t.Alice.Events.Payloads);
+        Assert.True(t.AliceAtBob.HasSession);
+    }
+
+    [Fact]
+    public void Send_checks_head_and_tail_room()
+    {
+        using var t = new TwoPeers();
+        var buffer = new byte[100];
+        Assert.Throws<ArgumentOutOfRangeException>(() => t.Alice.Device.Send(t.BobAtAlice, buffer, 15, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => t.Alice.Device.Send(t.BobAtAlice, buffer, 16, 53));
+        t.Alice.Device.Send(t.BobAtAlice, buffer, 16, 52);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public void Simultaneous_initiations_settle_on_a_working_session(int seed)
+    {
+        // Both send at once: each answers the other's initiation and abandons its own; the jittered
+        // retransmissions then settle it.
+        using var t = new TwoPeers(seed: seed * 10);
+        t.AliceAtBob!.Endpoint = t.Alice.Endpoint;
+        t.Alice.Device.Send(t.BobAtAlice, TwoPeers.Ipv4Packet(1));
+        t.Bob.Device.Send(t.AliceAtBob, TwoPeers.Ipv4Packet(2));
+        t.Run(TimeSpan.FromSeconds(30));
+
+        Assert.Contains(TwoPeers.Ipv4Packet(1), t.Bob.Events.Payloads);
+        Assert.Contains(TwoPeers.Ipv4Packet(2), t.Alice.Events.Payloads);
+        t.AliceSends(TwoPeers.Ipv4Packet(3));
+        t.BobSends(TwoPeers.Ipv4Packet(4));
+        Assert.Equal(TwoPeers.Ipv4Packet(3), t.Bob.Events.Payloads[^1]);
+        Assert.Equal(TwoPeers.Ipv4Packet(4), t.Alice.Events.Payloads[^1]);
+    }
 }

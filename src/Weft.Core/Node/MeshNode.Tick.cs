@@ -1,0 +1,31 @@
+namespace Weft.Core.Node;
+
+/// <summary>The node's timer work, driven by the host calling <see cref="Tick"/> about every 100 ms.</summary>
+public sealed partial class MeshNode
+{
+    /// <summary>
+    /// WireGuard timers, hello retries, certificate resends and
+    /// expiry checks. Call from one timer thread, about every 100 ms.
+    /// </summary>
+    public void Tick()
+    {
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return;
+            }
+        }
+
+        device.Tick();
+
+        TickHellos();
+
+        var sends = new List<(MeshPeer Peer, bool VerifiedYours)>();
+        TickCertificates(sends);
+        foreach (var (peer, verifiedYours) in sends)
+        {
+            SendCertificate(peer, verifiedYours);
+        }
+    }
+}

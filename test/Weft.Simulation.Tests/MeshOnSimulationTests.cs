@@ -43,6 +43,42 @@ public sealed class MeshOnSimulationTests(ITestOutputHelper output)
         Assert.True(toA, "b -> a\n" + net.Trace.Tail(40));
     }
 
+    [Fact]
+    public void Two_hundred_nodes_behind_assorted_nats_join_one_public_hub()
+    {
+        const int Count = 200;
+        var net = new SimNetwork(seed: 12);
+        var internet = net.AddSegment("internet", latency: TimeSpan.FromMilliseconds(30), jitter: TimeSpan.FromMilliseconds(10), loss: 0.01);
+        var ca = CertificateAuthority.Create("sim", IPNetwork.Parse("100.90.0.0/16"), "sim.weft", TimeSpan.FromDays(3650), net.Clock);
+        using var hub = new SimNode(internet.AddHost("hub"), ca, "hub", IPAddress.Parse("100.90.0.1"));
+        var placements = new[] { "public", "port-restricted cone", "symmetric", "firewall", "double nat" };
+        var nodes = new List<SimNode>();
+        var wall = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                var host = net.AddHostBehind("n" + i, internet, Routers(placements[i % placements.Length]));
+                var node = new SimNode(host, ca, "n" + i, IPAddress.Parse($"100.90.{1 + (i / 250)}.{1 + (i % 250)}"));
+                node.Node.AddStaticPeer(hub.Host.EndPoint(51820));
+                nodes.Add(node);
+            }
+
+            var joined = net.RunUntil(() => nodes.TrueForAll(n => n.HasVerifiedPeer), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(500));
+            wall.Stop();
+            var hubPeers = hub.Node.GetStatus().Peers.Count(p => p.Verified);
+            output.WriteLine($"{Count} nodes joined={joined} at t={net.Clock.Elapsed.TotalSeconds:F1}s, hub verified {hubPeers}, " +
+                             $"{net.Clock.EventsRun} events, {wall.ElapsedMilliseconds} ms wall");
+            output.WriteLine(net.Counters.ToString());
+            Assert.True(joined, net.DescribeCounters());
+            Assert.Equal(Count, hubPeers);
+        }
+        finally
+        {
+            nodes.ForEach(n => n.Dispose());
+        }
+    }
+
     /// <summary>Sends one packet a second until it shows up on the other node's TUN (the network may be lossy).</summary>
     private static bool SendUntilDelivered(SimNetwork net, SimNode from, SimNode to, byte marker)
     {

@@ -49,6 +49,7 @@ public static class WeftScenario
         var bundle = await ca.MustRunAsync(["sign", "--name", name, "--groups", "home,ssh", .. extraSignOptions, requestFile]).ConfigureAwait(false);
         var bundleFile = Path.Combine(exchange, "join.bundle");
         await File.WriteAllTextAsync(bundleFile, bundle.Stdout).ConfigureAwait(false);
+        await lab.ExecAsync(ns, [.. WeftBinary.Command, "cert", "show", bundleFile]).ConfigureAwait(false);
 
         lab.Log($"{label}: installs its certificate bundle");
         await node.MustRunAsync("join", "--cert", bundleFile).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Net;
 using Weft.SystemTests.Lab;
 using Weft.Tests;
 using Xunit;
@@ -61,5 +62,19 @@ public sealed class WireGuardGoTests
         Assert.DoesNotContain("\t0\n", show.Stdout + "\n", StringComparison.Ordinal);
         var transfer = await lab.MustRunAsync(nsB, "wg", "show", wgB.Name, "transfer");
         Assert.Contains(keysA.PublicKey, transfer.Stdout, StringComparison.Ordinal);
+
+        lab.Log("iperf3 both ways through the tunnel (3 s each): the measuring helper works.");
+        Assert.True(await Iperf.MeasureAsync(lab, nsA, nsB, "10.99.0.1", reverse: false, seconds: 3) > 0, "B -> A carried no data");
+        Assert.True(await Iperf.MeasureAsync(lab, nsA, nsB, "10.99.0.1", reverse: true, seconds: 3) > 0, "A -> B carried no data");
+
+        lab.Log("Garbage at A's UDP port from B's namespace for 3 s while B pings A: the noise helper works and wireguard-go shrugs it off.");
+        var noise = UdpNoise.SendAsync(nsB, new IPEndPoint(link.Ipv4A, 51820), TimeSpan.FromSeconds(3), maxDatagrams: 20_000, seed: 1);
+        var ping = lab.ExecAsync(nsB, TimeSpan.FromSeconds(20), "ping", "-c", "12", "-i", "0.25", "-W", "2", "10.99.0.1");
+        var sent = await noise;
+        lab.Log($"sent {sent} garbage datagrams");
+        Assert.True(sent > 100, $"the noise helper sent only {sent} datagrams");
+        var during = await ping;
+        Assert.True(during.Succeeded, $"ping through wireguard-go failed under noise: {during}");
+        Assert.False(wgA.Process.HasExited, $"wireguard-go died:\n{wgA.Process.Output}");
     }
 }

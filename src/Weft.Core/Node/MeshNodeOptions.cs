@@ -1,0 +1,17 @@
+using System.Net;
+
+namespace Weft.Core.Node;
+
+/// <summary>How a <see cref="MeshNode"/> is set up: the port it listens on, its MTU, and the peers it dials by endpoint.</summary>
+public sealed class MeshNodeOptions
+{
+    public int ListenPort { get; set; } = 51820;
+
+    public int Mtu { get; set; } = 1420;
+
+    /// <summary>Peers known only by <c>host:port</c>; the node says hello to each at start.</summary>
+    public IReadOnlyList<IPEndPoint> StaticPeers { get; set; } = [];
+
+    /// <summary>At most this many peers may wait with an unverified certificate; the oldest is evicted beyond it.</summary>
+    public int MaxPendingPeers { get; set; } = 256;
+}

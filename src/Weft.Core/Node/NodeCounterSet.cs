@@ -1,0 +1,56 @@
+using Weft.Core.WireGuard;
+
+namespace Weft.Core.Node;
+
+/// <summary>
+/// The node's live counters. Every field is updated with <see cref="Interlocked"/> from any
+/// thread; <see cref="Snapshot"/> copies them into the public <see cref="NodeCounters"/> record.
+/// </summary>
+internal sealed class NodeCounterSet
+{
+    public long HelloRequestsSent;
+    public long HelloRequestsAnswered;
+    public long HelloRequestsIgnored;
+    public long HelloRepliesAccepted;
+    public long HelloRepliesRejected;
+    public long CertificatesSent;
+    public long CertificatesVerified;
+    public long CertificatesRejected;
+    public long CertificatesExpired;
+    public long ControlMessagesMalformed;
+    public long PacketsToTun;
+    public long PacketsFromTun;
+    public long RxDroppedUnverifiedPeer;
+    public long RxDroppedSpoofedSource;
+    public long RxDroppedMalformedIp;
+    public long TxDroppedNoRoute;
+    public long TxDroppedUnverifiedPeer;
+    public long TxDroppedMalformedIp;
+    public long PendingPeersAccepted;
+    public long PendingPeersEvicted;
+
+    public static void Add(ref long counter) => Interlocked.Increment(ref counter);
+
+    public NodeCounters Snapshot(WireGuardCounters wireGuard) => new(
+        HelloRequestsSent: Volatile.Read(ref HelloRequestsSent),
+        HelloRequestsAnswered: Volatile.Read(ref HelloRequestsAnswered),
+        HelloRequestsIgnored: Volatile.Read(ref HelloRequestsIgnored),
+        HelloRepliesAccepted: Volatile.Read(ref HelloRepliesAccepted),
+        HelloRepliesRejected: Volatile.Read(ref HelloRepliesRejected),
+        CertificatesSent: Volatile.Read(ref CertificatesSent),
+        CertificatesVerified: Volatile.Read(ref CertificatesVerified),
+        CertificatesRejected: Volatile.Read(ref CertificatesRejected),
+        CertificatesExpired: Volatile.Read(ref CertificatesExpired),
+        ControlMessagesMalformed: Volatile.Read(ref ControlMessagesMalformed),
+        PacketsToTun: Volatile.Read(ref PacketsToTun),
+        PacketsFromTun: Volatile.Read(ref PacketsFromTun),
+        RxDroppedUnverifiedPeer: Volatile.Read(ref RxDroppedUnverifiedPeer),
+        RxDroppedSpoofedSource: Volatile.Read(ref RxDroppedSpoofedSource),
+        RxDroppedMalformedIp: Volatile.Read(ref RxDroppedMalformedIp),
+        TxDroppedNoRoute: Volatile.Read(ref TxDroppedNoRoute),
+        TxDroppedUnverifiedPeer: Volatile.Read(ref TxDroppedUnverifiedPeer),
+        TxDroppedMalformedIp: Volatile.Read(ref TxDroppedMalformedIp),
+        PendingPeersAccepted: Volatile.Read(ref PendingPeersAccepted),
+        PendingPeersEvicted: Volatile.Read(ref PendingPeersEvicted),
+        WireGuard: wireGuard);
+}

@@ -1,0 +1,51 @@
+using Weft.Core.WireGuard;
+
+namespace Weft.Core.Node;
+
+/// <summary>
+/// A snapshot of a node's counters: what it sent and accepted, and every packet it dropped,
+/// by reason. "Rx" is peer → TUN, "Tx" is TUN → peer.
+/// </summary>
+/// <param name="HelloRequestsSent">Hello requests sent to static peers (first tries and retries).</param>
+/// <param name="HelloRequestsAnswered">Hello requests from valid members that got a reply.</param>
+/// <param name="HelloRequestsIgnored">Hello requests left unanswered: malformed, bad signature, not a member, stale or replayed.</param>
+/// <param name="HelloRepliesAccepted">Hello replies that verified and started a handshake.</param>
+/// <param name="HelloRepliesRejected">Hello replies that were malformed, unexpected or did not verify.</param>
+/// <param name="CertificatesSent">Certificate control messages sent inside sessions.</param>
+/// <param name="CertificatesVerified">Peer certificates that verified (first time per certificate).</param>
+/// <param name="CertificatesRejected">Peer certificates refused (wrong CA, expired, key mismatch, ...).</param>
+/// <param name="CertificatesExpired">Verified peers whose certificate expired while connected.</param>
+/// <param name="ControlMessagesMalformed">Control messages that were truncated or of an unknown type.</param>
+/// <param name="PacketsToTun">IP packets from peers written to the TUN device.</param>
+/// <param name="PacketsFromTun">IP packets from the TUN device handed to a session.</param>
+/// <param name="RxDroppedUnverifiedPeer">IP packets from a peer whose certificate is not verified.</param>
+/// <param name="RxDroppedSpoofedSource">IP packets whose source address the peer does not own.</param>
+/// <param name="RxDroppedMalformedIp">IP packets from peers with a truncated or inconsistent header.</param>
+/// <param name="TxDroppedNoRoute">TUN packets to an address no verified peer owns.</param>
+/// <param name="TxDroppedUnverifiedPeer">TUN packets whose peer lost its verification on the way.</param>
+/// <param name="TxDroppedMalformedIp">TUN packets with a truncated header.</param>
+/// <param name="PendingPeersAccepted">Handshakes accepted from keys not known yet (certificate still to come).</param>
+/// <param name="PendingPeersEvicted">Unverified peers removed to keep the pending set bounded.</param>
+/// <param name="WireGuard">The WireGuard device's own counters.</param>
+public sealed record NodeCounters(
+    long HelloRequestsSent,
+    long HelloRequestsAnswered,
+    long HelloRequestsIgnored,
+    long HelloRepliesAccepted,
+    long HelloRepliesRejected,
+    long CertificatesSent,
+    long CertificatesVerified,
+    long CertificatesRejected,
+    long CertificatesExpired,
+    long ControlMessagesMalformed,
+    long PacketsToTun,
+    long PacketsFromTun,
+    long RxDroppedUnverifiedPeer,
+    long RxDroppedSpoofedSource,
+    long RxDroppedMalformedIp,
+    long TxDroppedNoRoute,
+    long TxDroppedUnverifiedPeer,
+    long TxDroppedMalformedIp,
+    long PendingPeersAccepted,
+    long PendingPeersEvicted,
+    WireGuardCounters WireGuard);

@@ -1,0 +1,48 @@
+using System.Net;
+using Weft.Core.Identity;
+
+namespace Weft.Core.Node;
+
+/// <summary>
+/// A peer known only by its endpoint (<c>host:port</c> from configuration): the hello state
+/// machine that learns its key. All fields are guarded by the owning <see cref="MeshNode"/>'s gate.
+/// </summary>
+/// <remarks>
+/// <code>
+///  Hello ──(valid reply to the current nonce)──► Answered: WireGuard peer added, handshake started
+///    ▲  └─(no reply: resend with a fresh nonce after 1, 2, 4, … 30 s)
+///    └───────(answered, but no session for ReHelloAfter: the peer may have new keys)
+/// </code>
+/// </remarks>
+internal sealed class StaticPeer(IPEndPoint endpoint)
+{
+    public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan ReHelloAfter = TimeSpan.FromMinutes(2);
+
+    public IPEndPoint Endpoint { get; } = endpoint;
+
+    /// <summary>The nonce of the hello request in flight; a reply must sign exactly this.</summary>
+    public byte[] Nonce { get; } = new byte[Hello.NonceSize];
+
+    public bool Answered { get; set; }
+
+    /// <summary>Monotonic time of the reply (when <see cref="Answered"/>).</summary>
+    public long AnsweredAt { get; set; }
+
+    /// <summary>Hello requests sent since the last reply.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>Monotonic time of the next hello request while unanswered.</summary>
+    public long NextAttempt { get; set; }
+
+    /// <summary>The peer learned from the reply.</summary>
+    public MeshPeer? Peer { get; set; }
+
+    /// <summary>The wait before hello number <paramref name="attempt"/> + 1: 1, 2, 4, … seconds, at most 30.</summary>
+    public static TimeSpan Backoff(int attempt)
+    {
+        var seconds = FirstRetry.TotalSeconds * Math.Pow(2, Math.Min(attempt - 1, 10));
+        return TimeSpan.FromSeconds(Math.Min(seconds, MaxRetry.TotalSeconds));
+    }
+}

@@ -1,0 +1,319 @@
+using System.Runtime.InteropServices;
+using Weft.Core.Net;
+using Weft.Platform.Linux;
+
+namespace Weft.Platform;
+
+/// <summary>
+/// A Linux TUN device: layer-3 IP packets to and from the kernel through <c>/dev/net/tun</c>
+/// (IFF_TUN | IFF_NO_PI, so every read and write is exactly one bare IPv4 or IPv6 packet).
+/// The device is not persistent: disposing closes the descriptor and the kernel removes it.
+/// </summary>
+/// <remarks>
+/// <para>Threads: one reader calls <see cref="Read"/> in a loop; any number of threads may call
+/// <see cref="Write"/>; <see cref="Dispose"/> may come from any thread and wakes the reader,
+/// whose <see cref="Read"/> then returns 0.</para>
+/// <code>
+///   Read:  poll({tun fd, POLLIN}, {wake eventfd, POLLIN}, forever)
+///            wake readable  -> return 0 (disposed)
+///            tun readable   -> read(tun fd) one packet (EAGAIN: poll again)
+///   Dispose: set disposed; write 1 to the eventfd; release the fds (the SafeHandle
+///            reference count defers close until the reader's system call has returned)
+/// </code>
+/// <para>Offloads (IFF_VNET_HDR, TUNSETOFFLOAD) are not enabled. When they are, a read yields a
+/// virtio-net header and possibly a GSO super-packet; that will come as an additional batch
+/// read API, while <see cref="Read"/> keeps returning one plain IP packet per call.</para>
+/// </remarks>
+public sealed class LinuxTunDevice : ITunWriter, IDisposable
+{
+    private const short IFF_TUN = 0x0001;
+    private const short IFF_NO_PI = 0x1000;
+    private const string ClonePath = "/dev/net/tun";
+
+    private readonly SafeFileDescriptor _tun;
+    private readonly SafeFileDescriptor _wake;
+    private int _disposed;
+
+    // Counters: written with Interlocked by any thread.
+    private long _packetsRead;
+    private long _packetsWritten;
+    private long _writeErrors;
+
+    private LinuxTunDevice(SafeFileDescriptor tun, SafeFileDescriptor wake, string name, int interfaceIndex, int mtu)
+    {
+        _tun = tun;
+        _wake = wake;
+        Name = name;
+        InterfaceIndex = interfaceIndex;
+        Mtu = mtu;
+    }
+
+    /// <summary>The interface name the kernel chose (a "%d" in the requested name is replaced by a number).</summary>
+    public string Name { get; }
+
+    /// <summary>The kernel's interface index, for <see cref="Netlink"/> calls.</summary>
+    public int InterfaceIndex { get; }
+
+    /// <summary>The MTU set at creation.</summary>
+    public int Mtu { get; }
+
+    /// <summary>Packets returned by <see cref="Read"/>.</summary>
+    public long PacketsRead => Interlocked.Read(ref _packetsRead);
+
+    /// <summary>Packets accepted by the kernel in <see cref="Write"/>.</summary>
+    public long PacketsWritten => Interlocked.Read(ref _packetsWritten);
+
+    /// <summary>Packets <see cref="Write"/> dropped: refused by the kernel (malformed), or written after dispose.</summary>
+    public long WriteErrors => Interlocked.Read(ref _writeErrors);
+
+    /// <summary>
+    /// Creates a TUN device named <paramref name="name"/> (at most 15 characters; may contain one
+    /// "%d" for the kernel to number, e.g. "weft%d") and sets its MTU. The link stays down and has no
+    /// addresses: use <see cref="Netlink"/> for that.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty, too long or contains '/' or whitespace.</exception>
+    /// <exception cref="IOException">The kernel refused (with a message saying why and what to do).</exception>
+    public static LinuxTunDevice Create(string name, int mtu)
+    {
+        ValidateName(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(mtu, 68);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(mtu, 65535);
+
+        var tun = Interop.Open(ClonePath, Interop.OpenFlags.O_RDWR | Interop.OpenFlags.O_NONBLOCK | Interop.OpenFlags.O_CLOEXEC);
+        if (tun.IsInvalid)
+        {
+            var (errno, text) = Interop.LastError();
+            tun.Dispose();
+            throw new IOException(errno switch
+            {
+                Interop.Errno.EACCES or Interop.Errno.EPERM =>
+                    $"cannot open {ClonePath}: permission denied — run as root or grant CAP_NET_ADMIN",
+                Interop.Errno.ENOENT =>
+                    $"cannot open {ClonePath}: it does not exist — load the tun module (modprobe tun) or create it (mknod {ClonePath} c 10 200)",
+                Interop.Errno.ENODEV or Interop.Errno.ENXIO =>
+                    $"cannot open {ClonePath}: the kernel has no TUN support — load the tun module (modprobe tun)",
+                _ => $"cannot open {ClonePath}: {text} (errno {errno})",
+            });
+        }
+
+        SafeFileDescriptor? wake = null;
+        try
+        {
+            var request = default(InterfaceRequest);
+            request.SetName(name);
+            request.Flags = IFF_TUN | IFF_NO_PI;
+            if (Interop.Ioctl(tun, Interop.TUNSETIFF, ref request) != 0)
+            {
+                var (errno, text) = Interop.LastError();
+                throw new IOException(errno switch
+                {
+                    Interop.Errno.EPERM or Interop.Errno.EACCES =>
+                        $"cannot create TUN device '{name}': permission denied — run as root or grant CAP_NET_ADMIN",
+                    Interop.Errno.EBUSY =>
+                        $"cannot create TUN device '{name}': the name is in use by another device or a TUN already attached to another process",
+                    Interop.Errno.EINVAL =>
+                        $"cannot create TUN device '{name}': an interface of that name exists and is not a TUN device, or the name is invalid",
+                    _ => $"cannot create TUN device '{name}': {text} (errno {errno})",
+                });
+            }
+
+            string actualName = request.GetName();
+            uint index = Interop.IfNameToIndex(actualName);
+            if (index == 0)
+            {
+                var (errno, text) = Interop.LastError();
+                throw new IOException($"TUN device '{actualName}' was created but its interface index cannot be read: {text} (errno {errno})");
+            }
+
+            wake = Interop.EventFd(0, Interop.EFD_CLOEXEC | Interop.EFD_NONBLOCK);
+            if (wake.IsInvalid)
+            {
+                var (errno, text) = Interop.LastError();
+                throw new IOException($"cannot create an eventfd for TUN device '{actualName}': {text} (errno {errno})");
+            }
+
+            Netlink.SetMtu((int)index, mtu);
+            return new LinuxTunDevice(tun, wake, actualName, (int)index, mtu);
+        }
+        catch
+        {
+            wake?.Dispose();
+            tun.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Blocks until one IP packet arrives and copies it into <paramref name="buffer"/>; returns its
+    /// length, or 0 once <see cref="Dispose"/> has been called (from any thread). A packet longer than
+    /// the buffer is truncated by the kernel, so pass at least MTU bytes.
+    /// </summary>
+    /// <exception cref="IOException">The device failed (for example it was deleted under us).</exception>
+    public int Read(Span<byte> buffer)
+    {
+        if (Volatile.Read(ref _disposed) != 0 || buffer.IsEmpty)
+        {
+            return 0;
+        }
+
+        bool tunHeld = false, wakeHeld = false;
+        try
+        {
+            _tun.DangerousAddRef(ref tunHeld);
+            _wake.DangerousAddRef(ref wakeHeld);
+            Span<Interop.PollFd> fds = stackalloc Interop.PollFd[2];
+            while (true)
+            {
+                fds[0] = new Interop.PollFd { Fd = _tun.Fd, Events = Interop.POLLIN };
+                fds[1] = new Interop.PollFd { Fd = _wake.Fd, Events = Interop.POLLIN };
+                int ready = Interop.Poll(fds, 2, -1);
+                if (ready < 0)
+                {
+                    var (errno, text) = Interop.LastError();
+                    if (errno == Interop.Errno.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw new IOException($"poll on TUN device '{Name}' failed: {text} (errno {errno})");
+                }
+
+                if (fds[1].ReturnedEvents != 0 || Volatile.Read(ref _disposed) != 0)
+                {
+                    return 0;
+                }
+
+                if ((fds[0].ReturnedEvents & Interop.POLLIN) == 0)
+                {
+                    if ((fds[0].ReturnedEvents & (Interop.POLLERR | Interop.POLLHUP | Interop.POLLNVAL)) != 0)
+                    {
+                        throw new IOException($"TUN device '{Name}' reported an error (poll events 0x{fds[0].ReturnedEvents:x}); was it deleted?");
+                    }
+
+                    continue;
+                }
+
+                nint n = Interop.Read(_tun, buffer, (nuint)buffer.Length);
+                if (n > 0)
+                {
+                    Interlocked.Increment(ref _packetsRead);
+                    return (int)n;
+                }
+
+                if (n < 0)
+                {
+                    var (errno, text) = Interop.LastError();
+                    if (errno is Interop.Errno.EAGAIN or Interop.Errno.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw new IOException($"read from TUN device '{Name}' failed: {text} (errno {errno})");
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Dispose won the race to the SafeHandle before we took our reference.
+            return 0;
+        }
+        finally
+        {
+            if (wakeHeld)
+            {
+                _wake.DangerousRelease();
+            }
+
+            if (tunHeld)
+            {
+                _tun.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Hands one IP packet to the kernel as if it had arrived on this interface. A packet the kernel
+    /// refuses (malformed: EINVAL/EIO), or one written after dispose, is dropped and counted in
+    /// <see cref="WriteErrors"/>; this never throws for a bad packet.
+    /// </summary>
+    public void Write(ReadOnlySpan<byte> ipPacket)
+    {
+        if (ipPacket.IsEmpty || Volatile.Read(ref _disposed) != 0)
+        {
+            Interlocked.Increment(ref _writeErrors);
+            return;
+        }
+
+        bool held = false;
+        try
+        {
+            _tun.DangerousAddRef(ref held);
+            while (true)
+            {
+                nint n = Interop.Write(_tun, ipPacket, (nuint)ipPacket.Length);
+                if (n >= 0)
+                {
+                    Interlocked.Increment(ref _packetsWritten);
+                    return;
+                }
+
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Interop.Errno.EINTR)
+                {
+                    continue;
+                }
+
+                // EINVAL/EIO: malformed packet; EAGAIN: the kernel's backlog is full; anything else: the
+                // device is going away. All are a dropped packet, as on a real link.
+                Interlocked.Increment(ref _writeErrors);
+                return;
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _writeErrors);
+        }
+        finally
+        {
+            if (held)
+            {
+                _tun.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Wakes a blocked <see cref="Read"/> (it returns 0) and closes the device; the kernel removes the
+    /// interface as soon as no system call is using the descriptor any more.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        // An eventfd takes a native-endian 64-bit increment.
+        ulong one = 1;
+        _ = Interop.Write(_wake, MemoryMarshal.AsBytes(new Span<ulong>(ref one)), sizeof(ulong));
+        _tun.Dispose();
+        _wake.Dispose();
+    }
+
+    private static void ValidateName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name.Length >= InterfaceRequest.NameSize)
+        {
+            throw new ArgumentException($"interface name '{name}' is longer than {InterfaceRequest.NameSize - 1} characters", nameof(name));
+        }
+
+        foreach (char c in name)
+        {
+            if (c is '/' or ':' || char.IsWhiteSpace(c) || c > 0x7e || c < 0x21)
+            {
+                throw new ArgumentException($"interface name '{name}' contains an invalid character '{c}'", nameof(name));
+            }
+        }
+    }
+}

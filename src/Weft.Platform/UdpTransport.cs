@@ -1,0 +1,228 @@
+using System.Net;
+using System.Net.Sockets;
+using Weft.Core.Net;
+using Weft.Platform.Internal;
+
+namespace Weft.Platform;
+
+/// <summary>
+/// The UDP underlay: one dual-stack socket ([::]:port, IPv4 through IPv4-mapped addresses) that
+/// sends datagrams for the core and delivers received ones to a handler on a dedicated thread.
+/// IPv4 peers are always reported and accepted as plain IPv4 endpoints.
+/// </summary>
+/// <remarks>
+/// <code>
+///   receive thread (one):  ReceiveBatch(slots)  ── fills up to slots.Length slots; today one
+///                            │                     recvfrom per call (recvmmsg/GRO later, same loop)
+///                            ▼
+///                          for each slot: handler(slot.Buffer[HeadRoom .. HeadRoom+Length], source)
+///   senders (any threads): Send ─ DestinationAddressCache (SocketAddress per destination) ─ sendto
+/// </code>
+/// <para>Buffers: each slot's buffer belongs to the receive thread; the span passed to the handler
+/// is only valid during the call, and the handler may write into it (decrypt in place).
+/// <see cref="HeadRoom"/> bytes are free before the datagram in the same array and
+/// <see cref="TailRoom"/> after its maximum size.</para>
+/// <para>Errors: a failed send (unreachable, no route, ENOBUFS, ...) is a dropped datagram counted
+/// in <see cref="SendErrors"/>; a failed receive is counted in <see cref="ReceiveErrors"/> and the
+/// loop goes on. Steady-state send and receive allocate nothing.</para>
+/// </remarks>
+public sealed class UdpTransport : IDatagramTransport, IDisposable
+{
+    /// <summary>Free bytes before each received datagram in its buffer.</summary>
+    public const int HeadRoom = 64;
+
+    /// <summary>Free bytes after the largest possible datagram in its buffer.</summary>
+    public const int TailRoom = 64;
+
+    /// <summary>The largest UDP payload (IPv6 jumbograms aside).</summary>
+    public const int MaxDatagramSize = 65535;
+
+    private const int SocketBufferSize = 4 * 1024 * 1024;
+
+    private readonly Socket _socket;
+    private readonly DestinationAddressCache _destinations = new();
+    private Thread? _receiveThread;
+    private DatagramHandler? _handler;
+    private int _disposed;
+
+    // Counters: Interlocked (senders are concurrent).
+    private long _datagramsReceived;
+    private long _datagramsSent;
+    private long _sendErrors;
+    private long _receiveErrors;
+
+    /// <summary>Receives one datagram; <paramref name="datagram"/> is valid only during the call.</summary>
+    public delegate void DatagramHandler(Span<byte> datagram, IPEndPoint source);
+
+    /// <summary>Opens and binds the socket to [::]:<paramref name="port"/> (0 = an ephemeral port).</summary>
+    /// <exception cref="IOException">The port is in use or cannot be bound (the message says which).</exception>
+    public UdpTransport(int port)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        _socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = true };
+        try
+        {
+            TrySetBufferSize(SocketOptionName.ReceiveBuffer);
+            TrySetBufferSize(SocketOptionName.SendBuffer);
+            _socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
+        }
+        catch (SocketException e)
+        {
+            _socket.Dispose();
+            throw new IOException(e.SocketErrorCode == SocketError.AddressAlreadyInUse
+                ? $"cannot listen on UDP port {port}: it is already in use — choose another port"
+                : $"cannot listen on UDP port {port}: {e.Message}", e);
+        }
+
+        LocalPort = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>The port actually bound (the kernel's choice when 0 was asked for).</summary>
+    public int LocalPort { get; }
+
+    public long DatagramsReceived => Interlocked.Read(ref _datagramsReceived);
+
+    public long DatagramsSent => Interlocked.Read(ref _datagramsSent);
+
+    /// <summary>Sends that failed (network unreachable, no route, ENOBUFS, ...) or came after dispose.</summary>
+    public long SendErrors => Interlocked.Read(ref _sendErrors);
+
+    /// <summary>Receive calls that failed and were skipped.</summary>
+    public long ReceiveErrors => Interlocked.Read(ref _receiveErrors);
+
+    /// <summary>
+    /// Starts the receive thread, which calls <paramref name="handler"/> for each datagram until
+    /// <see cref="Dispose"/>. An exception from the handler is a bug: it ends the process, as an
+    /// unhandled exception on any thread does. Call once.
+    /// </summary>
+    public void StartReceiving(DatagramHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.CompareExchange(ref _handler, handler, null) is not null)
+        {
+            throw new InvalidOperationException("StartReceiving was already called");
+        }
+
+        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = $"weft udp rx :{LocalPort}" };
+        _receiveThread.Start();
+    }
+
+    /// <summary>Sends one datagram. Never throws for network errors: they are counted in <see cref="SendErrors"/>.</summary>
+    public void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        try
+        {
+            _socket.SendTo(datagram, SocketFlags.None, _destinations.Get(destination));
+            Interlocked.Increment(ref _datagramsSent);
+        }
+        catch (SocketException)
+        {
+            Interlocked.Increment(ref _sendErrors);
+        }
+        catch (ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _sendErrors);
+        }
+    }
+
+    /// <summary>Closes the socket and waits (briefly) for the receive thread to finish.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // Wakes a receive blocked in recvfrom (it returns at once) before the descriptor closes.
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Not connected: expected for UDP; Linux still wakes the receiver.
+        }
+
+        _socket.Dispose();
+        var thread = _receiveThread;
+        if (thread is not null && thread != Thread.CurrentThread)
+        {
+            thread.Join(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private void ReceiveLoop()
+    {
+        var handler = _handler!;
+        var slots = new ReceiveSlot[] { new() };
+        var sources = new ReceivedEndpointCache();
+        var address = new SocketAddress(AddressFamily.InterNetworkV6);
+        while (Volatile.Read(ref _disposed) == 0)
+        {
+            int count = ReceiveBatch(slots, address, sources);
+            for (int i = 0; i < count; i++)
+            {
+                var slot = slots[i];
+                handler(slot.Buffer.AsSpan(HeadRoom, slot.Length), slot.Source!);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fills up to <paramref name="slots"/>.Length slots with received datagrams and returns how many.
+    /// Today one recvfrom per call; recvmmsg (and GRO) will fill several without changing the loop.
+    /// </summary>
+    private int ReceiveBatch(ReceiveSlot[] slots, SocketAddress address, ReceivedEndpointCache sources)
+    {
+        var slot = slots[0];
+        try
+        {
+            int n = _socket.ReceiveFrom(slot.Buffer.AsSpan(HeadRoom, MaxDatagramSize), SocketFlags.None, address);
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return 0;
+            }
+
+            slot.Length = n;
+            slot.Source = sources.Get(address);
+            Interlocked.Increment(ref _datagramsReceived);
+            return 1;
+        }
+        catch (SocketException)
+        {
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                Interlocked.Increment(ref _receiveErrors);
+            }
+
+            return 0;
+        }
+        catch (ObjectDisposedException)
+        {
+            return 0;
+        }
+    }
+
+    private void TrySetBufferSize(SocketOptionName option)
+    {
+        try
+        {
+            _socket.SetSocketOption(SocketOptionLevel.Socket, option, SocketBufferSize);
+        }
+        catch (SocketException)
+        {
+            // The kernel caps or refuses large buffers for unprivileged users; the default still works.
+        }
+    }
+
+    /// <summary>One received datagram: the buffer (owned by the receive thread), its length and source.</summary>
+    private sealed class ReceiveSlot
+    {
+        public readonly byte[] Buffer = new byte[HeadRoom + MaxDatagramSize + TailRoom];
+        public int Length;
+        public IPEndPoint? Source;
+    }
+}

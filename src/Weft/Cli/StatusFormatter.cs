@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text;
+using Weft.LocalApi;
+
+namespace Weft.Cli;
+
+/// <summary>
+/// Renders a <see cref="StatusReport"/> for people: a few lines about this node, then an aligned
+/// table with one row per peer (times relative to now, byte counts with binary units).
+/// </summary>
+internal static class StatusFormatter
+{
+    public static string Format(StatusReport status, DateTimeOffset now)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{status.Name} (mesh {status.MeshName})");
+        if (status.Interface is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" on {status.Interface}");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $", pid {status.Pid}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  ipv4         {status.Ipv4 ?? "-"}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  ipv6         {status.Ipv6}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  listen port  {status.ListenPort}\n");
+        text.Append(CultureInfo.InvariantCulture, $"  certificate  expires {status.CertNotAfter.UtcDateTime:yyyy-MM-dd HH:mm} UTC ({Until(status.CertNotAfter, now)})\n");
+        text.Append('\n');
+
+        if (status.Peers.Count == 0)
+        {
+            text.Append("no peers\n");
+            return text.ToString();
+        }
+
+        var rows = new List<string[]>
+        {
+            new[] { "PEER", "KIND", "IPV4", "IPV6", "ENDPOINT", "HANDSHAKE", "RX", "TX", "PROBLEM" },
+        };
+        foreach (var peer in status.Peers)
+        {
+            rows.Add(
+            [
+                peer.Name,
+                peer.Kind,
+                peer.Ipv4 ?? "-",
+                peer.Ipv6 ?? "-",
+                peer.Endpoint ?? "-",
+                peer.LastHandshake is { } handshake ? Ago(handshake, now) : "never",
+                Bytes(peer.RxBytes),
+                Bytes(peer.TxBytes),
+                peer.Problem ?? "",
+            ]);
+        }
+
+        AppendTable(text, rows);
+        return text.ToString();
+    }
+
+    /// <summary>"12s ago", "5m ago", "3h ago", "2d ago" (a future time reads "just now").</summary>
+    public static string Ago(DateTimeOffset time, DateTimeOffset now)
+    {
+        var elapsed = now - time;
+        if (elapsed < TimeSpan.FromSeconds(1))
+        {
+            return "just now";
+        }
+
+        return Span(elapsed) + " ago";
+    }
+
+    /// <summary>"in 364d", "in 5h"; "EXPIRED 2d ago" once past.</summary>
+    public static string Until(DateTimeOffset time, DateTimeOffset now) =>
+        time > now ? "in " + Span(time - now) : "EXPIRED " + Span(now - time) + " ago";
+
+    /// <summary>Bytes with binary units: "512 B", "1.5 KiB", "3.2 MiB".</summary>
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
+    }
+
+    private static string Span(TimeSpan span) => span switch
+    {
+        { TotalSeconds: < 60 } => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalSeconds}s"),
+        { TotalMinutes: < 60 } => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalMinutes}m"),
+        { TotalHours: < 48 } => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}h"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalDays}d"),
+    };
+
+    private static void AppendTable(StringBuilder text, List<string[]> rows)
+    {
+        var columns = rows[0].Length;
+        var widths = new int[columns];
+        foreach (var row in rows)
+        {
+            for (var c = 0; c < columns; c++)
+            {
+                widths[c] = Math.Max(widths[c], row[c].Length);
+            }
+        }
+
+        foreach (var row in rows)
+        {
+            var line = new StringBuilder();
+            for (var c = 0; c < columns; c++)
+            {
+                line.Append(row[c]);
+                if (c < columns - 1)
+                {
+                    line.Append(' ', widths[c] - row[c].Length + 2);
+                }
+            }
+
+            text.Append(line.ToString().TrimEnd()).Append('\n');
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Weft.Config;
+
+/// <summary>
+/// The daemon's settings as read from the config file (<c>weft.json</c>). Every key is optional:
+/// a null member means "not set in the file", so command-line options and built-in defaults can
+/// fill it in (<see cref="EffectiveSettings"/>). The file format is documented in docs/config.md.
+/// </summary>
+internal sealed class WeftConfig
+{
+    /// <summary>UDP port the node listens on (1..65535).</summary>
+    public int? ListenPort { get; init; }
+
+    /// <summary>TUN interface name; may contain one "%d" that the kernel replaces with a number.</summary>
+    public string? Interface { get; init; }
+
+    /// <summary>MTU of the TUN device (1280..9000).</summary>
+    public int? Mtu { get; init; }
+
+    /// <summary>Static peers as "host:port" strings.</summary>
+    public IReadOnlyList<string> Peers { get; init; } = [];
+
+    /// <summary>Minimum log level (trace, debug, information, warning, error, critical, none).</summary>
+    public string? LogLevel { get; init; }
+
+    public static WeftConfig Empty { get; } = new();
+}

@@ -1,0 +1,178 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Weft.Cli;
+using Weft.Config;
+using Weft.Core.Identity;
+using Weft.Core.Node;
+using Weft.LocalApi;
+using Weft.Platform;
+using Weft.State;
+
+namespace Weft.Daemon;
+
+/// <summary>
+/// <c>weft up</c>: runs this node in the foreground until SIGINT or SIGTERM.
+/// <code>
+///  start:  load identity ─ lock state dir ─ UDP socket ─ TUN (mtu, IPv4/prefix, IPv6/48, up)
+///          ─ MeshNode ─ UDP receive thread ─ WireGuard peers from state ─ static peers
+///          ─ TUN read thread ─ 100 ms tick thread ─ local API (Unix socket)
+///  run:    UDP thread  → MeshNode.OnDatagram  → WireGuard → TUN write
+///          TUN thread  → MeshNode.OnTunPacket → WireGuard → UDP send
+///          tick thread → MeshNode.Tick (timers, retries, expiry)
+///  stop:   local API (socket deleted) ─ tick ─ UDP socket ─ TUN (device removed) ─ node ─ lock
+/// </code>
+/// Every expected start-up failure (not initialised, not root, no /dev/net/tun, port in use, bad
+/// config) is a <see cref="UserErrorException"/> with one line saying what to do.
+/// </summary>
+internal static class DaemonHost
+{
+    /// <summary>Warn at start when the certificate has less than this left.</summary>
+    private static readonly TimeSpan ExpiryWarning = TimeSpan.FromDays(14);
+
+    public static async Task<int> RunAsync(StateLayout state, DaemonSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        // Identity first: a clear "not initialised" beats any lock or device error.
+        var keys = NodeFiles.LoadKeys(state);
+        var certificate = NodeFiles.LoadCertificate(state);
+        var ca = NodeFiles.LoadCa(state);
+        if (!certificate.SessionKey.AsSpan().SequenceEqual(keys.SessionPublicKey))
+        {
+            throw new UserErrorException($"{state.NodeCertificate} is for another node's keys (node id {certificate.NodeId}, ours {keys.NodeId})");
+        }
+
+        var now = time.GetUtcNow();
+        var verdict = new TrustStore([ca]).Verify(certificate, now);
+        if (verdict != CertificateError.None)
+        {
+            throw new UserErrorException($"this node's certificate cannot be used: {TrustStore.Describe(verdict)} Get a new one: 'weft join --request' here, 'weft sign' on the CA machine, 'weft join --cert' here.");
+        }
+
+        var wireGuardPeers = WireGuardPeerStore.Load(state.WireGuardPeers);
+        var staticPeers = ResolvePeers(settings.Peers);
+
+        using var stateLock = StateLock.Acquire(state);
+        using var loggers = DaemonLogging.Create(settings.LogLevel);
+        var logger = loggers.CreateLogger("Weft.Daemon");
+        DaemonLog.Starting(logger, certificate.Name, ca.MeshName, state.Directory);
+        if (certificate.NotAfter - now < ExpiryWarning)
+        {
+            DaemonLog.CertificateExpiringSoon(logger, certificate.NotAfter, certificate.NotAfter - now);
+        }
+
+        using var signal = new ShutdownSignal();
+        using var transport = Platform(() => new UdpTransport(settings.ListenPort)); // before the TUN: a busy port leaves no device behind
+        using var tun = CreateInterface(settings, certificate, logger);
+        var options = new MeshNodeOptions { ListenPort = transport.LocalPort, Mtu = settings.Mtu };
+        using var node = new MeshNode(keys, certificate, ca, options, transport, tun, time, loggers);
+        transport.StartReceiving(node.OnDatagram);
+
+        foreach (var peer in wireGuardPeers.Peers)
+        {
+            var problem = NodeApiBackend.TryParse(new WireGuardPeerRequest(peer.Name, peer.PublicKey, peer.Ipv4, peer.Ipv6, null), ca,
+                out var publicKey, out var allowed);
+            if (problem is not null)
+            {
+                throw new UserErrorException($"{state.WireGuardPeers}: {problem}");
+            }
+
+            node.AddWireGuardPeer(peer.Name, publicKey, allowed, endpoint: null);
+        }
+
+        if (wireGuardPeers.Peers.Count > 0)
+        {
+            DaemonLog.WireGuardPeersLoaded(logger, wireGuardPeers.Peers.Count, state.WireGuardPeers);
+        }
+
+        foreach (var (hostPort, endpoint) in staticPeers)
+        {
+            DaemonLog.StaticPeer(logger, hostPort.ToString(), endpoint.ToString());
+            node.AddStaticPeer(endpoint);
+        }
+
+        var reader = new TunReader(tun, node, logger, signal.Trigger);
+        reader.Start();
+        using (new TickLoop(node))
+        {
+            var backend = new NodeApiBackend(node, ca, tun.Name, logger);
+            LocalApiServer api;
+            try
+            {
+                api = await LocalApiServer.StartAsync(
+                    state.SocketPath, backend, logging => DaemonLogging.Configure(logging, settings.LogLevel), cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                throw new UserErrorException($"cannot serve the local API on {state.SocketPath}: {e.Message}", e);
+            }
+
+            await using (api.ConfigureAwait(false))
+            {
+                DaemonLog.Listening(logger, transport.LocalPort, state.SocketPath);
+                var reason = await signal.Received.WaitAsync(cancellationToken).ConfigureAwait(false);
+                DaemonLog.Stopping(logger, reason);
+            }
+        }
+
+        // The tick thread and the API have stopped; close the sockets, then the device (which wakes the reader).
+        transport.Dispose();
+        tun.Dispose();
+        reader.Join();
+        DaemonLog.Stopped(logger, tun.Name);
+        return WeftCli.ExitOk;
+    }
+
+    private static LinuxTunDevice CreateInterface(DaemonSettings settings, Certificate certificate, ILogger logger)
+    {
+        var tun = Platform(() => LinuxTunDevice.Create(settings.Interface, settings.Mtu));
+        try
+        {
+            Platform(() =>
+            {
+                foreach (var ipv4 in certificate.Ipv4)
+                {
+                    Netlink.AddAddress(tun.InterfaceIndex, ipv4.Address, ipv4.PrefixLength);
+                }
+
+                Netlink.AddAddress(tun.InterfaceIndex, certificate.Ipv6, 48);
+                Netlink.SetLinkUp(tun.InterfaceIndex);
+                return 0;
+            });
+        }
+        catch
+        {
+            tun.Dispose();
+            throw;
+        }
+
+        DaemonLog.InterfaceUp(logger, tun.Name, string.Join(", ", certificate.Ipv4), $"{certificate.Ipv6}/48", settings.Mtu);
+        return tun;
+    }
+
+    private static List<(HostPort HostPort, IPEndPoint Endpoint)> ResolvePeers(IReadOnlyList<HostPort> peers)
+    {
+        var resolved = new List<(HostPort, IPEndPoint)>(peers.Count);
+        foreach (var peer in peers)
+        {
+            resolved.Add((peer, peer.Resolve()));
+        }
+
+        return resolved;
+    }
+
+    /// <summary>Runs a platform call, turning its IOException (clear message already) into a user error.</summary>
+    private static T Platform<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (IOException e)
+        {
+            throw new UserErrorException(e.Message, e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new UserErrorException($"{e.Message} (run weft up as root)", e);
+        }
+    }
+}

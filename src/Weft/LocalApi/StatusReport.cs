@@ -1,0 +1,33 @@
+namespace Weft.LocalApi;
+
+/// <summary>
+/// What <c>GET /v1/status</c> returns and <c>weft status --json</c> prints: the node's
+/// <c>NodeStatus</c> snapshot in the local API's own, stable shape (camelCase JSON). Counters are a
+/// name → value map so new counters in the node never change the schema.
+/// </summary>
+internal sealed record StatusReport(
+    string Name,
+    string MeshName,
+    string? Ipv4,
+    string Ipv6,
+    int ListenPort,
+    DateTimeOffset CertNotAfter,
+    string? Interface,
+    int Pid,
+    IReadOnlyList<PeerReport> Peers,
+    IReadOnlyDictionary<string, long> Counters);
+
+/// <summary>One peer in a <see cref="StatusReport"/> (mirrors the node's <c>PeerStatus</c>).</summary>
+internal sealed record PeerReport(
+    string Name,
+    string Kind,
+    string NodeId,
+    string PublicKey,
+    string? Ipv4,
+    string? Ipv6,
+    string? Endpoint,
+    DateTimeOffset? LastHandshake,
+    long RxBytes,
+    long TxBytes,
+    bool Verified,
+    string? Problem);

@@ -1,0 +1,91 @@
+using System.Net;
+using Weft.Core.Node;
+using Xunit;
+
+namespace Weft.Core.Tests.Node;
+
+public class RouteTableTests
+{
+    private sealed class Peer(string name)
+    {
+        public override string ToString() => name;
+    }
+
+    private static (bool, UInt128) Number(string address) => AddressPrefix.ToNumber(IPAddress.Parse(address));
+
+    private static OwnedAddresses Owned(params string[] prefixes)
+        => new([.. prefixes.Select(p => p.Contains('/', StringComparison.Ordinal)
+            ? AddressPrefix.From(IPNetwork.Parse(p))
+            : AddressPrefix.Host(IPAddress.Parse(p)))]);
+
+    [Fact]
+    public void Host_addresses_and_longest_prefix_win()
+    {
+        var a = new Peer("a");
+        var b = new Peer("b");
+        var c = new Peer("c");
+        var table = new RouteTable<Peer>([
+            (a, Owned("100.90.0.2", "fd00:1:2::a")),
+            (b, Owned("10.0.0.0/8", "fd00:1:2::/64")),
+            (c, Owned("10.1.0.0/16", "0.0.0.0/0")),
+        ]);
+
+        Assert.Same(a, Find(table, "100.90.0.2"));
+        Assert.Same(a, Find(table, "fd00:1:2::a"));
+        Assert.Same(b, Find(table, "fd00:1:2::b"));
+        Assert.Same(b, Find(table, "10.2.3.4"));
+        Assert.Same(c, Find(table, "10.1.3.4"));
+        Assert.Same(c, Find(table, "8.8.8.8"));
+        Assert.Null(Find(table, "fd00:1:3::1"));
+    }
+
+    [Fact]
+    public void Ipv4_mapped_addresses_count_as_ipv4()
+    {
+        var (isIpv6, value) = Number("::ffff:100.90.0.2");
+        Assert.False(isIpv6);
+        Assert.Equal(Number("100.90.0.2").Item2, value);
+    }
+
+    [Fact]
+    public void Prefix_bits_beyond_the_length_are_cleared_and_owned_checks_match()
+    {
+        var prefix = AddressPrefix.From(IPAddress.Parse("192.168.7.99"), 24);
+        Assert.Equal("192.168.7.0/24", prefix.ToString());
+        var owned = new OwnedAddresses([prefix, AddressPrefix.Host(IPAddress.Parse("fd00::5"))]);
+        var (v4, inside) = Number("192.168.7.1");
+        var (_, outside) = Number("192.168.8.1");
+        var (v6, host) = Number("fd00::5");
+        Assert.True(owned.Owns(v4, inside));
+        Assert.False(owned.Owns(v4, outside));
+        Assert.True(owned.Owns(v6, host));
+        Assert.False(owned.Owns(v6, host + 1));
+        Assert.False(owned.Owns(true, inside));
+    }
+
+    [Fact]
+    public void Lookup_allocates_nothing()
+    {
+        var a = new Peer("a");
+        var table = new RouteTable<Peer>([(a, Owned("100.90.0.2", "fd00:1:2::a", "10.0.0.0/8"))]);
+        var (_, v4) = Number("100.90.0.2");
+        var (_, v6) = Number("fd00:1:2::a");
+        var (_, subnet) = Number("10.9.9.9");
+        table.Find(false, v4);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            table.Find(false, v4);
+            table.Find(true, v6);
+            table.Find(false, subnet);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    private static Peer? Find(RouteTable<Peer> table, string address)
+    {
+        var (isIpv6, value) = Number(address);
+        return table.Find(isIpv6, value);
+    }
+}

@@ -46,7 +46,7 @@ public sealed class WeftStatusTests
               "problem": "certificate signed by an unknown CA"
             }
           ],
-          "counters": { "droppedDatagramsMalformed": 7, "droppedDatagramsUnknownCa": 2, "handshakesReceived": 3 }
+          "counters": { "wireGuard.datagramsTooShort": 7, "helloRequestsIgnored": 2, "txDroppedNoRoute": 5, "wireGuard.handshakeInitiationsReceived": 3 }
         }
         """;
 
@@ -72,16 +72,18 @@ public sealed class WeftStatusTests
         Assert.False(intruder.IsConnected);
         Assert.Equal("certificate signed by an unknown CA", intruder.Problem);
 
-        Assert.Equal(9, status.SumCounters("drop"));
-        Assert.Equal(3, status.Counters["handshakesReceived"]);
+        Assert.Equal(9, status.DroppedDatagrams);
+        Assert.Equal(2, status.Refusals);
+        Assert.Equal(5, status.SumCounters("drop"));
+        Assert.Equal(3, status.Counters["wireGuard.handshakeInitiationsReceived"]);
     }
 
     [Fact]
     public void FlattensNestedCountersAndRejectsNonObjects()
     {
-        var status = WeftStatus.TryParse("""{ "counters": { "dropped": { "datagrams": { "malformed": 4, "replay": 1 } } }, "peers": [] }""", out _);
-        Assert.Equal(4, status!.Counters["dropped.datagrams.malformed"]);
-        Assert.Equal(5, status.SumCounters("dropped"));
+        var status = WeftStatus.TryParse("""{ "counters": { "wireGuard": { "badMac1": 4, "replays": 1 } }, "peers": [] }""", out _);
+        Assert.Equal(4, status!.Counters["wireGuard.badMac1"]);
+        Assert.Equal(5, status.DroppedDatagrams);
         Assert.Null(WeftStatus.TryParse("[1,2]", out var notObject));
         Assert.NotEmpty(notObject);
         Assert.Null(WeftStatus.TryParse("weft: daemon not running", out var notJson));

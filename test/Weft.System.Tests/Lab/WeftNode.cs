@@ -29,6 +29,14 @@ public sealed class WeftNode
     /// <summary>The running <c>weft up</c>, once started.</summary>
     public LabProcess? Daemon { get; private set; }
 
+    /// <summary>Sets the daemon's log level (trace, debug, information, ...) in its config file, weft.json in the state directory.</summary>
+    public async Task SetLogLevelAsync(string level)
+    {
+        var path = Path.Combine(StateDirectory, "weft.json");
+        Lab.Log($"{Label}: {path} <- logLevel {level}");
+        await File.WriteAllTextAsync(path, $$"""{ "logLevel": "{{level}}" }""" + "\n").ConfigureAwait(false);
+    }
+
     /// <summary>argv for <c>weft ARGS --state DIR</c>.</summary>
     public string[] Argv(params string[] args) => [.. WeftBinary.Command, .. args, "--state", StateDirectory];
 

@@ -14,6 +14,15 @@ namespace Weft.SystemTests.Lab;
 /// </summary>
 public sealed class WeftStatus
 {
+    /// <summary>The counters (by name, as the node reports them) that count received datagrams thrown away.</summary>
+    private static readonly string[] DroppedDatagramCounters =
+    [
+        "wireGuard.datagramsTooShort", "wireGuard.invalidLength", "wireGuard.unknownType", "wireGuard.badMac1",
+        "wireGuard.unknownReceiverIndex", "wireGuard.decryptFailures", "wireGuard.replays", "wireGuard.replayedInitiations",
+        "wireGuard.badInnerLength", "wireGuard.badCookieReplies", "wireGuard.unexpectedResponses", "wireGuard.handshakeFailures",
+        "wireGuard.unknownPeers", "helloRequestsIgnored", "helloRepliesRejected", "controlMessagesMalformed",
+    ];
+
     private WeftStatus(string json, JsonObject root)
     {
         Json = json;
@@ -83,6 +92,52 @@ public sealed class WeftStatus
 
     /// <summary>The IPv6 address without a prefix length.</summary>
     public string? Ipv6Address => StripPrefix(Ipv6);
+
+    /// <summary>
+    /// The node's counters of received datagrams it threw away: malformed, unauthenticated, for an
+    /// unknown session, replayed, or a hello it would not answer. (Counters of dropped outgoing
+    /// packets, e.g. txDroppedNoRoute, are not included.)
+    /// </summary>
+    public long DroppedDatagrams
+    {
+        get
+        {
+            long sum = 0;
+            foreach (var (name, value) in Counters)
+            {
+                if (DroppedDatagramCounters.Contains(name, StringComparer.OrdinalIgnoreCase)
+                    || name.StartsWith("rxDropped", StringComparison.OrdinalIgnoreCase)
+                    || name.Contains("datagramsDropped", StringComparison.OrdinalIgnoreCase))
+                {
+                    sum += value;
+                }
+            }
+
+            return sum;
+        }
+    }
+
+    /// <summary>The node's counters of peers or hellos it refused (not a member, bad or expired certificate).</summary>
+    public long Refusals
+    {
+        get
+        {
+            long sum = 0;
+            foreach (var (name, value) in Counters)
+            {
+                if (name.Contains("Ignored", StringComparison.OrdinalIgnoreCase)
+                    || name.Contains("Rejected", StringComparison.OrdinalIgnoreCase)
+                    || name.Contains("Refused", StringComparison.OrdinalIgnoreCase)
+                    || name.Contains("Expired", StringComparison.OrdinalIgnoreCase)
+                    || name.Contains("UnknownCa", StringComparison.OrdinalIgnoreCase))
+                {
+                    sum += value;
+                }
+            }
+
+            return sum;
+        }
+    }
 
     /// <summary>The sum of the counters whose name contains <paramref name="fragment"/> (ignoring case), e.g. "drop".</summary>
     public long SumCounters(string fragment)

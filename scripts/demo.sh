@@ -109,15 +109,24 @@ if ! wait_for 30 "A and B to complete a handshake" has_handshake "$NS_B" "$SB"; 
     exit 1
 fi
 
-status_a=$(weft "$NS_A" "$SA" status --json)
-A_V4=$(grep -oE '"ipv4": *"[^"]*"' <<<"$status_a" | head -n 1 | sed -E 's/.*"([^"/]*)(\/[0-9]+)?"$/\1/')
-A_V6=$(grep -oE '"ipv6": *"[^"]*"' <<<"$status_a" | head -n 1 | sed -E 's/.*"([^"/]*)(\/[0-9]+)?"$/\1/')
+# own_address NS STATE ipv4|ipv6: the node's own address from `weft status --json` (the first such field).
+own_address() {
+    weft "$1" "$2" status --json | grep -oE "\"$3\": *\"[^\"]*\"" | head -n 1 | sed -E 's/.*"([^"/]*)(\/[0-9]+)?"$/\1/'
+}
+A_V4=$(own_address "$NS_A" "$SA" ipv4)
+A_V6=$(own_address "$NS_A" "$SA" ipv6)
+B_V4=$(own_address "$NS_B" "$SB" ipv4)
+B_V6=$(own_address "$NS_B" "$SB" ipv6)
 
 ok=0
 step "B: ping A over the mesh, IPv4 ($A_V4)"
 ip netns exec "$NS_B" ping -c 3 -i 0.3 -W 2 "$A_V4" || ok=1
 step "B: ping A over the mesh, IPv6 ($A_V6)"
 ip netns exec "$NS_B" ping -c 3 -i 0.3 -W 2 "$A_V6" || ok=1
+step "A: ping B over the mesh, IPv4 ($B_V4)"
+ip netns exec "$NS_A" ping -c 3 -i 0.3 -W 2 "$B_V4" || ok=1
+step "A: ping B over the mesh, IPv6 ($B_V6)"
+ip netns exec "$NS_A" ping -c 3 -i 0.3 -W 2 "$B_V6" || ok=1
 
 step "weft status on A"
 weft "$NS_A" "$SA" status || ok=1

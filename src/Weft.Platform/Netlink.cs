@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using Weft.Platform.Linux;
 using Weft.Platform.Internal;
+using Weft.Platform.Linux;
 
 namespace Weft.Platform;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Weft.Core.Net;
 using Weft.Platform.Internal;
 
@@ -38,6 +39,9 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
     public const int MaxDatagramSize = 65535;
 
     private const int SocketBufferSize = 4 * 1024 * 1024;
+    private const int SOL_SOCKET = 1;
+    private const int SO_SNDBUFFORCE = 32;
+    private const int SO_RCVBUFFORCE = 33;
 
     private readonly Socket _socket;
     private readonly DestinationAddressCache _destinations = new();
@@ -63,8 +67,8 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
         _socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Dgram, ProtocolType.Udp) { DualMode = true };
         try
         {
-            TrySetBufferSize(SocketOptionName.ReceiveBuffer);
-            TrySetBufferSize(SocketOptionName.SendBuffer);
+            RaiseBufferSize(SO_RCVBUFFORCE, SocketOptionName.ReceiveBuffer);
+            RaiseBufferSize(SO_SNDBUFFORCE, SocketOptionName.SendBuffer);
             _socket.Bind(new IPEndPoint(IPAddress.IPv6Any, port));
         }
         catch (SocketException e)
@@ -90,6 +94,15 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
 
     /// <summary>Receive calls that failed and were skipped.</summary>
     public long ReceiveErrors => Interlocked.Read(ref _receiveErrors);
+
+    /// <summary>The kernel's receive buffer size for the socket (bytes, as the kernel reports it).</summary>
+    public int ReceiveBufferSize => _socket.ReceiveBufferSize;
+
+    /// <summary>The kernel's send buffer size for the socket.</summary>
+    public int SendBufferSize => _socket.SendBufferSize;
+
+    /// <summary>The receive thread, for tests that check it ends.</summary>
+    internal Thread? ReceiveThread => _receiveThread;
 
     /// <summary>
     /// Starts the receive thread, which calls <paramref name="handler"/> for each datagram until
@@ -206,15 +219,29 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
         }
     }
 
-    private void TrySetBufferSize(SocketOptionName option)
+    private void RaiseBufferSize(int forceOption, SocketOptionName option)
     {
+        // SO_RCVBUFFORCE/SO_SNDBUFFORCE (CAP_NET_ADMIN) go past net.core.rmem_max/wmem_max; without the
+        // capability fall back to the plain option, which the kernel silently caps. Either may fail:
+        // the default size still works, only with more drops under bursts.
+        Span<byte> size = stackalloc byte[sizeof(int)];
+        int requested = SocketBufferSize;
+        MemoryMarshal.Write(size, in requested);
+        try
+        {
+            _socket.SetRawSocketOption(SOL_SOCKET, forceOption, size);
+            return;
+        }
+        catch (SocketException)
+        {
+        }
+
         try
         {
             _socket.SetSocketOption(SocketOptionLevel.Socket, option, SocketBufferSize);
         }
         catch (SocketException)
         {
-            // The kernel caps or refuses large buffers for unprivileged users; the default still works.
         }
     }
 

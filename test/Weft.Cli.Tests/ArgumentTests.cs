@@ -34,4 +34,17 @@ public class ArgumentTests
         Assert.Contains("status", result.Out, StringComparison.Ordinal);
         Assert.Contains("--state", result.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void File_system_errors_are_one_line_not_a_stack_trace()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Combine("a-file");
+        File.WriteAllText(file, "");
+        var result = new CliRunner().Run("init", "--mesh", "m", "--state", Path.Combine(file, "state"));
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("weft: ", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+    }
 }

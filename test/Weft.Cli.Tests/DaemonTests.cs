@@ -102,6 +102,18 @@ public class DaemonTests
             Assert.Contains("100.91.0.1/16", link, StringComparison.Ordinal);
             Assert.Contains("mtu 1420", link, StringComparison.Ordinal);
 
+            // A WireGuard client added now is registered live.
+            var add = cli.Run("wireguard", "add", "phone", "--state", dir.Path);
+            Assert.True(add.ExitCode == 0, add.ToString());
+            Assert.Contains("registered with the running daemon", add.Error, StringComparison.Ordinal);
+            using (var client = new LocalApiClient(state.SocketPath))
+            {
+                var status = await client.GetStatusAsync(cancel);
+                var phone = Assert.Single(status.Peers, p => p.Name == "phone");
+                Assert.Equal("wireguard", phone.Kind);
+                Assert.StartsWith("100.91.0.2", phone.Ipv4, StringComparison.Ordinal);
+            }
+
             // A second daemon on the same state directory is refused, naming the first one's pid.
             var second = cli.Run("up", "--state", dir.Path);
             Assert.Equal(1, second.ExitCode);

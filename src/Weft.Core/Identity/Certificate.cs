@@ -252,6 +252,14 @@ public sealed class Certificate
             throw new ArgumentException($"A certificate holds at most {MaxIpv4} IPv4 addresses, {MaxSubnets} subnets, {MaxGroups} groups and {MaxRoles} roles.", nameof(content));
         }
 
+        foreach (var ipv4 in content.Ipv4)
+        {
+            if (ipv4.Address.AddressFamily != AddressFamily.InterNetwork)
+            {
+                throw new ArgumentException($"{ipv4} is not an IPv4 address.", nameof(content));
+            }
+        }
+
         var w = new WireWriter();
         w.Byte(FormatKind.Version1);
         w.Byte(FormatKind.NodeCertificate);

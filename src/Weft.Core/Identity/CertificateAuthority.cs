@@ -19,6 +19,12 @@ namespace Weft.Core.Identity;
 /// </summary>
 public sealed class CertificateAuthority
 {
+    /// <summary>
+    /// Certificates start this long before the moment they are signed, so that a member whose clock
+    /// is a little behind the CA machine's does not see a fresh certificate as "not yet valid".
+    /// </summary>
+    public static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
+
     private readonly byte[] seed;
     private Key? key;
 
@@ -32,7 +38,7 @@ public sealed class CertificateAuthority
 
     private Key SigningKey => key ??= Ed25519Signer.Import(seed);
 
-    /// <summary>A new CA with a fresh key; valid from now for <paramref name="validity"/>.</summary>
+    /// <summary>A new CA with a fresh key; valid from now (less <see cref="ClockSkewAllowance"/>) for <paramref name="validity"/>.</summary>
     public static CertificateAuthority Create(string meshName, IPNetwork ipv4Range, string domain, TimeSpan validity, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(time);
@@ -40,7 +46,7 @@ public sealed class CertificateAuthority
         Ed25519Signer.GenerateKeyPair(out var seed, out _);
         var now = TruncateToSeconds(time.GetUtcNow());
         using var caKey = Ed25519Signer.Import(seed);
-        var certificate = CaCertificate.Create(caKey, meshName, ipv4Range, domain, now, now + validity);
+        var certificate = CaCertificate.Create(caKey, meshName, ipv4Range, domain, now - ClockSkewAllowance, now + validity);
         return new CertificateAuthority(seed, certificate);
     }
 
@@ -61,7 +67,9 @@ public sealed class CertificateAuthority
 
     /// <summary>
     /// As <see cref="Sign"/> but returns the problem. The IPv4 address gets the mesh range's prefix
-    /// length; the validity is cut to the CA's own not-after; the IPv6 is derived from the key.
+    /// length; the IPv6 is derived from the key; not-before is <paramref name="now"/> minus
+    /// <see cref="ClockSkewAllowance"/>, not-after is <paramref name="now"/> plus <paramref name="validity"/>
+    /// (whole seconds), cut to the CA's own not-after.
     /// </summary>
     public bool TrySign(JoinRequest request, string name, IReadOnlyList<string> groups, IReadOnlyList<string> roles,
         IPAddress ipv4, TimeSpan validity, DateTimeOffset now, out Certificate? certificate, out string error,
@@ -79,8 +87,9 @@ public sealed class CertificateAuthority
             return false;
         }
 
-        var notBefore = TruncateToSeconds(now);
-        var notAfter = validity >= Certificate.NotAfter - notBefore ? Certificate.NotAfter : TruncateToSeconds(notBefore + validity);
+        now = TruncateToSeconds(now);
+        var notBefore = now - ClockSkewAllowance < Certificate.NotBefore ? Certificate.NotBefore : now - ClockSkewAllowance;
+        var notAfter = validity >= Certificate.NotAfter - now ? Certificate.NotAfter : now + validity;
 
         if (notAfter < notBefore)
         {

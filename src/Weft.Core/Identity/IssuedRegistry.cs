@@ -58,7 +58,7 @@ public sealed class IssuedRegistry
             throw new InvalidDataException($"{path}: the issued-certificate registry is not valid JSON ({e.Message})", e);
         }
 
-        if (file is null || file.Version != 1)
+        if (file?.Issued is null || file.Version != 1)
         {
             throw new InvalidDataException($"{path}: the issued-certificate registry has an unknown version {file?.Version}");
         }

@@ -92,6 +92,24 @@ public sealed class JoinRequest
 
     public static bool TryDecode(ReadOnlySpan<byte> bytes, out JoinRequest? request, out string error)
     {
+        if (!TryDecodeUnverified(bytes, out request, out error))
+        {
+            return false;
+        }
+
+        if (!request!.VerifySignature())
+        {
+            request = null;
+            error = "not a valid join request: its signature does not verify with its signing key (altered or corrupt)";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Structure only, no signature check: for tests that need a request with a bad signature.</summary>
+    internal static bool TryDecodeUnverified(ReadOnlySpan<byte> bytes, out JoinRequest? request, out string error)
+    {
         request = null;
         var r = new WireReader(bytes);
         if (!FormatKind.Read(ref r, FormatKind.JoinRequest)
@@ -110,14 +128,7 @@ public sealed class JoinRequest
             return false;
         }
 
-        var candidate = new JoinRequest(bytes.ToArray(), signedLength, name, sessionKey.ToArray(), signingKey.ToArray(), signature.ToArray());
-        if (!candidate.VerifySignature())
-        {
-            error = "not a valid join request: its signature does not verify with its signing key (altered or corrupt)";
-            return false;
-        }
-
-        request = candidate;
+        request = new JoinRequest(bytes.ToArray(), signedLength, name, sessionKey.ToArray(), signingKey.ToArray(), signature.ToArray());
         error = "";
         return true;
     }

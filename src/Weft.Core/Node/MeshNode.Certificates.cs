@@ -226,7 +226,7 @@ public sealed partial class MeshNode
     }
 
     /// <summary>The addresses a member certificate owns: its IPv4 host address(es), its IPv6, its subnets.</summary>
-    private static OwnedAddresses OwnedBy(Certificate cert)
+    internal static OwnedAddresses OwnedBy(Certificate cert)
     {
         var entries = new List<AddressPrefix>();
         foreach (var ipv4 in cert.Ipv4)

@@ -65,6 +65,10 @@ public sealed partial class MeshNode
             var peer = AttachLocked(wireGuardPeer, MeshPeerKind.Member);
             peer.MayRevealCertificate = true;
             peer.HelloAnsweredAt = time.GetTimestamp();
+            if (!peer.Verified)
+            {
+                peer.Name = asker.Name; // its certificate verified in the hello; shown while pending
+            }
         }
 
         helloTransport.Send(reply.AsSpan(0, length), source);
@@ -139,6 +143,11 @@ public sealed partial class MeshNode
             peer.MayRevealCertificate = true;
             peer.CertificateSendsLeft = CertificateSendsPerSession;
             verifiedYours = peer.Verified;
+            if (!peer.Verified)
+            {
+                peer.Name = answerer.Name;
+            }
+
             NoteCertificateSentLocked(peer);
 
             // Both sides said hello to each other at once: both would initiate, each would answer the

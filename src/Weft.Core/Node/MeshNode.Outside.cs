@@ -15,6 +15,7 @@ public sealed partial class MeshNode
     /// </summary>
     bool IWireGuardEvents.AcceptUnknownPeer(ReadOnlySpan<byte> publicKey)
     {
+        MeshPeer? evicted = null;
         lock (gate)
         {
             if (disposed)
@@ -38,14 +39,20 @@ public sealed partial class MeshNode
 
             if (pending >= options.MaxPendingPeers && oldest is not null)
             {
-                // Removed from the device on the next Tick (we may be inside a device call now).
                 oldest.Removed = true;
-                evictions.Add(oldest);
+                peers.Remove(oldest);
+                evicted = oldest;
                 NodeCounterSet.Add(ref counters.PendingPeersEvicted);
-                Log.PendingPeerEvicted(logger, oldest.Name);
             }
 
             NodeCounterSet.Add(ref counters.PendingPeersAccepted);
+        }
+
+        // The device calls us without holding its locks, so it may be called back here.
+        if (evicted is not null)
+        {
+            Log.PendingPeerEvicted(logger, evicted.Name);
+            device.RemovePeer(evicted.WireGuard);
         }
 
         return true;
@@ -63,14 +70,13 @@ public sealed partial class MeshNode
                 return;
             }
 
-            if (weInitiated)
-            {
-                peer.MayRevealCertificate = true;
-            }
-
-            // A certificate sent in the last interval (queued while the handshake ran) is not repeated here.
+            // A new session may mean the peer restarted and forgot us: exchange certificates again.
+            // (Who initiated does not matter: a peer that merely handshaked with our key still has
+            // to show its certificate first.) One sent in the last interval, queued while the
+            // handshake ran, is not repeated here; Tick repeats it until the exchange completes.
+            peer.TheyHaveOurs = false;
             peer.CertificateSendsLeft = CertificateSendsPerSession;
-            send = peer.MayRevealCertificate && !peer.ExchangeComplete && time.GetTimestamp() >= peer.NextCertificateSend;
+            send = peer.MayRevealCertificate && time.GetTimestamp() >= peer.NextCertificateSend;
             verifiedYours = peer.Verified;
             if (send)
             {

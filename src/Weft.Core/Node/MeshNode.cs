@@ -22,21 +22,22 @@ namespace Weft.Core.Node;
 ///  WireGuardDevice.Send ──► IDatagramTransport      WireGuardDevice.ReceiveDatagram (decrypts in place)
 ///                                                      │ OnPayload(peer, payload)
 ///                                                      ├─ first nibble 4/6: IP packet ─► verified? source owned? ─► ITunWriter
-///                                                      └─ else control message (MeshNode.Control.cs): certificate exchange
+///                                                      └─ else control message (MeshNode.Certificates.cs): certificate exchange
 ///  Timer thread: Tick() — WireGuard timers, hello retries, certificate resends and expiry.
-///  API thread: AddStaticPeer, AddWireGuardPeer, GetStatus.
+///  API thread: AddStaticPeer, AddMemberPeer, AddWireGuardPeer, GetStatus.
 /// </code>
 /// Buffers: the TUN buffer belongs to the caller and is handed to the device for the duration of
 /// the call (the device encrypts in place); a decrypted payload is valid only inside OnPayload and
 /// is written to the TUN synchronously. Nothing on either path allocates.
 ///
-/// Locking: <see cref="gate"/> guards the peer list, the static peers, the hello replay cache,
-/// the pending queue, and every non-volatile field of <see cref="MeshPeer"/>. The packet paths
+/// Locking: <see cref="gate"/> guards the peer list, the static peers (and their hello state),
+/// the own-certificate warning time, and every non-volatile field of <see cref="MeshPeer"/>. The packet paths
 /// never take it: they read <see cref="routes"/> (an immutable table replaced with one reference
 /// write under the gate), <see cref="MeshPeer.Verified"/> and <see cref="MeshPeer.Owned"/>
-/// (volatile, immutable value). The device may call us (<see cref="IWireGuardEvents"/>) while it
-/// holds its own locks, so this class never calls into the device while holding
-/// <see cref="gate"/>: decisions are made under the gate, sends happen after it is released.
+/// (volatile, immutable value). The device calls us (<see cref="IWireGuardEvents"/>) without
+/// holding any of its locks, so taking the gate there cannot deadlock; still, nothing is sent while
+/// the gate is held: decisions are made under it, sends (which encrypt) happen after it is released.
+/// Counters are <see cref="Interlocked"/>; the hello replay guard has its own lock.
 /// </remarks>
 public sealed partial class MeshNode : IWireGuardEvents, IDisposable
 {
@@ -63,7 +64,6 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
 
     // ---- guarded by gate ----
     private readonly List<MeshPeer> peers = [];
-    private readonly List<MeshPeer> evictions = [];
     private long? lastOwnExpiryWarning;
     private bool disposed;
 

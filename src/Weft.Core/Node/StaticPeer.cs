@@ -10,14 +10,14 @@ namespace Weft.Core.Node;
 /// <remarks>
 /// <code>
 ///  Hello ──(valid reply to the current nonce)──► Answered: WireGuard peer added, handshake started
-///    ▲  └─(no reply: resend with a fresh nonce after 1, 2, 4, … 30 s)
+///    ▲  └─(no reply: resend with a fresh nonce after 1, 2, 4, 8, 16, 16, … s)
 ///    └───────(answered, but no session for ReHelloAfter: the peer may have new keys)
 /// </code>
 /// </remarks>
 internal sealed class StaticPeer(IPEndPoint endpoint)
 {
     public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
-    public static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(16);
     public static readonly TimeSpan ReHelloAfter = TimeSpan.FromMinutes(2);
 
     public IPEndPoint Endpoint { get; } = endpoint;
@@ -39,7 +39,7 @@ internal sealed class StaticPeer(IPEndPoint endpoint)
     /// <summary>The peer learned from the reply.</summary>
     public MeshPeer? Peer { get; set; }
 
-    /// <summary>The wait before hello number <paramref name="attempt"/> + 1: 1, 2, 4, … seconds, at most 30.</summary>
+    /// <summary>The wait before hello number <paramref name="attempt"/> + 1: 1, 2, 4, … seconds, at most 16.</summary>
     public static TimeSpan Backoff(int attempt)
     {
         var seconds = FirstRetry.TotalSeconds * Math.Pow(2, Math.Min(attempt - 1, 10));

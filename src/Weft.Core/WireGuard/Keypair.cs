@@ -8,15 +8,18 @@ namespace Weft.Core.WireGuard;
 /// </summary>
 /// <remarks>
 /// Read by any thread without a lock once published. The send counter is an Interlocked counter;
-/// the replay window has its own lock. A retired keypair is refused at once (<see cref="Retired"/>)
-/// and disposed by the device later, so a thread still holding it never sees disposed keys.
+/// the replay window has its own lock. Every use of the AEAD keys is bracketed by
+/// <see cref="TryEnter"/>/<see cref="Exit"/>; a retired keypair is refused by TryEnter at once and
+/// disposed by the device only once no thread is inside (<see cref="IsIdle"/>), so no thread ever
+/// uses disposed keys.
 /// </remarks>
 internal sealed class Keypair : IDisposable
 {
     private readonly Lock replayGate = new();
     private readonly ReplayWindow replay = new();
     private ulong nextSendCounter;
-    private volatile bool retired;
+    private int retired;
+    private int users;
 
     public Keypair(ReadOnlySpan<byte> sendKey, ReadOnlySpan<byte> receiveKey, bool isInitiator, uint localIndex, uint remoteIndex, long createdAt)
     {
@@ -44,7 +47,26 @@ internal sealed class Keypair : IDisposable
     /// <summary>TimeProvider timestamp of the handshake's completion.</summary>
     public long CreatedAt { get; }
 
-    public bool Retired => retired;
+    public bool Retired => Volatile.Read(ref retired) != 0;
+
+    /// <summary>True when no thread is using the keys.</summary>
+    public bool IsIdle => Volatile.Read(ref users) == 0;
+
+    /// <summary>Starts a use of the keys; false (and nothing to undo) if the keypair is retired.</summary>
+    public bool TryEnter()
+    {
+        Interlocked.Increment(ref users);
+        if (Volatile.Read(ref retired) != 0)
+        {
+            Interlocked.Decrement(ref users);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Ends a use begun by a successful <see cref="TryEnter"/>.</summary>
+    public void Exit() => Interlocked.Decrement(ref users);
 
     /// <summary>How many counters were handed out (for the REKEY_AFTER_MESSAGES check).</summary>
     public ulong SendCount => Volatile.Read(ref nextSendCounter);
@@ -65,11 +87,11 @@ internal sealed class Keypair : IDisposable
         }
     }
 
-    public void Retire() => retired = true;
+    public void Retire() => Interlocked.Exchange(ref retired, 1);
 
     public void Dispose()
     {
-        retired = true;
+        Retire();
         SendKey.Dispose();
         ReceiveKey.Dispose();
     }

@@ -16,77 +16,26 @@ public sealed partial class WireGuardDevice
     private void InitiateHandshake(WireGuardPeer peer, bool isRetry)
     {
         Span<byte> message = stackalloc byte[InitiationSize];
-        Span<byte> ephemeral = stackalloc byte[32];
-        Span<byte> timestamp = stackalloc byte[Tai64N.Size];
+        var now = Now;
+        InitiationOutcome outcome;
         IPEndPoint? endpoint;
         int attempt;
-        var gaveUp = false;
-        var now = Now;
         lock (peer.Gate)
         {
-            if (peer.Removed || disposed)
-            {
-                return;
-            }
-
-            if (!isRetry)
-            {
-                if (now - peer.LastInitiationSentAt < rekeyTimeout)
-                {
-                    return;
-                }
-
-                peer.HandshakeAttempts = 0;
-            }
-            else if (peer.HandshakeAttempts + 1 >= WireGuardProtocol.MaxHandshakeAttempts)
-            {
-                AbandonHandshakeLocked(peer);
-                var dropped = peer.Queue.Clear();
-                Interlocked.Add(ref Counters.queueDropsOnGiveUp, dropped);
-                Interlocked.Increment(ref Counters.handshakesGivenUp);
-                if (peer.ZeroKeysDeadline == WireGuardPeer.NotArmed)
-                {
-                    peer.ZeroKeysDeadline = now + zeroKeysAfter;
-                }
-
-                attempt = peer.HandshakeAttempts + 1;
-                gaveUp = true;
-                endpoint = null;
-                goto Unlocked;
-            }
-            else
-            {
-                peer.HandshakeAttempts++;
-            }
-
-            AbandonHandshakeLocked(peer);
-            var entry = new IndexEntry(peer, null);
-            var localIndex = indexes.Add(entry);
-            NewEphemeral(ephemeral);
-            NextTimestamp(timestamp);
-            if (!NoiseHandshake.CreateInitiation(peer.Handshake, privateKey, publicKey, peer.PublicKeySpan, ephemeral, localIndex, timestamp, message))
-            {
-                // Only a peer key of low order can make the Diffie-Hellman fail.
-                indexes.Remove(localIndex, entry);
-                Interlocked.Increment(ref Counters.handshakeFailures);
-                CryptographicOperations.ZeroMemory(ephemeral);
-                return;
-            }
-
-            CryptographicOperations.ZeroMemory(ephemeral);
-            peer.HandshakeEntry = entry;
-            peer.HandshakeRole = HandshakeRole.InitiationSent;
-            peer.Cookies.AddMacs(message, now);
-            peer.LastInitiationSentAt = now;
-            peer.RetransmitDeadline = now + rekeyTimeout + Jitter();
+            outcome = PrepareInitiationLocked(peer, isRetry, now, message);
             attempt = peer.HandshakeAttempts + 1;
             endpoint = peer.Endpoint;
         }
 
-    Unlocked:
-        if (gaveUp)
+        if (outcome == InitiationOutcome.GaveUp)
         {
+            Interlocked.Increment(ref Counters.handshakesGivenUp);
             WireGuardLog.HandshakeGivenUp(logger, peer.Name, attempt);
+            return;
+        }
+
+        if (outcome != InitiationOutcome.Send)
+        {
             return;
         }
 
@@ -101,6 +50,65 @@ public sealed partial class WireGuardDevice
         transport.Send(message, endpoint);
         Interlocked.Increment(ref Counters.handshakeInitiationsSent);
         WireGuardLog.InitiationSent(logger, peer.Name, endpoint, attempt);
+    }
+
+    /// <summary>Builds the initiation (with macs) into <paramref name="message"/> and arms the retransmit timer. Call under the peer's Gate.</summary>
+    private InitiationOutcome PrepareInitiationLocked(WireGuardPeer peer, bool isRetry, long now, Span<byte> message)
+    {
+        if (peer.Removed || disposed)
+        {
+            return InitiationOutcome.Skip;
+        }
+
+        if (!isRetry)
+        {
+            if (now - peer.LastHandshakeSentAt < rekeyTimeout)
+            {
+                return InitiationOutcome.Skip;
+            }
+
+            peer.HandshakeAttempts = 0;
+        }
+        else if (peer.HandshakeAttempts + 1 >= WireGuardProtocol.MaxHandshakeAttempts)
+        {
+            AbandonHandshakeLocked(peer);
+            Interlocked.Add(ref Counters.queueDropsOnGiveUp, peer.Queue.Clear());
+            if (peer.ZeroKeysDeadline == WireGuardPeer.NotArmed)
+            {
+                peer.ZeroKeysDeadline = now + zeroKeysAfter;
+            }
+
+            return InitiationOutcome.GaveUp;
+        }
+        else
+        {
+            peer.HandshakeAttempts++;
+        }
+
+        AbandonHandshakeLocked(peer);
+        Span<byte> ephemeral = stackalloc byte[32];
+        Span<byte> timestamp = stackalloc byte[Tai64N.Size];
+        var entry = new IndexEntry(peer, null);
+        var localIndex = indexes.Add(entry);
+        NewEphemeral(ephemeral);
+        NextTimestamp(timestamp);
+        var created = NoiseHandshake.CreateInitiation(peer.Handshake, privateKey, publicKey, peer.PublicKeySpan, ephemeral, localIndex, timestamp, message);
+        CryptographicOperations.ZeroMemory(ephemeral);
+        if (!created)
+        {
+            // Only a peer key of low order can make the Diffie-Hellman fail.
+            indexes.Remove(localIndex, entry);
+            peer.Handshake.Clear();
+            Interlocked.Increment(ref Counters.handshakeFailures);
+            return InitiationOutcome.Skip;
+        }
+
+        peer.HandshakeEntry = entry;
+        peer.HandshakeRole = HandshakeRole.InitiationSent;
+        peer.Cookies.AddMacs(message, now);
+        peer.LastHandshakeSentAt = now;
+        peer.RetransmitDeadline = now + rekeyTimeout + Jitter();
+        return InitiationOutcome.Send;
     }
 
     /// <summary>REKEY_TIMEOUT's random jitter: 0 to 333 ms.</summary>
@@ -150,84 +158,99 @@ public sealed partial class WireGuardDevice
         var state = new HandshakeState();
         Span<byte> remoteStatic = stackalloc byte[32];
         Span<byte> timestamp = stackalloc byte[Tai64N.Size];
-        if (!NoiseHandshake.TryConsumeInitiation(message, privateKey, publicKey, state, remoteStatic, timestamp))
-        {
-            Interlocked.Increment(ref Counters.handshakeFailures);
-            return;
-        }
-
-        var peer = FindPeer(remoteStatic);
-        if (peer is null)
-        {
-            if (remoteStatic.SequenceEqual(publicKey) || !events.AcceptUnknownPeer(remoteStatic))
-            {
-                Interlocked.Increment(ref Counters.unknownPeers);
-                state.Clear();
-                return;
-            }
-
-            peer = AddPeer(remoteStatic);
-            WireGuardLog.UnknownPeerAccepted(logger, peer.Name);
-        }
-
         Span<byte> response = stackalloc byte[ResponseSize];
         Span<byte> ephemeral = stackalloc byte[32];
         Span<byte> sendKey = stackalloc byte[32];
         Span<byte> receiveKey = stackalloc byte[32];
         var now = Now;
-        lock (peer.Gate)
+        WireGuardPeer? peer;
+        try
         {
-            if (peer.Removed)
+            if (!NoiseHandshake.TryConsumeInitiation(message, privateKey, publicKey, state, remoteStatic, timestamp))
             {
-                return;
-            }
-
-            if (timestamp.SequenceCompareTo(peer.LastReceivedTimestamp) <= 0)
-            {
-                Interlocked.Increment(ref Counters.replayedInitiations);
-                return;
-            }
-
-            if (now - peer.LastInitiationConsumedAt < initiationMinimumInterval)
-            {
-                Interlocked.Increment(ref Counters.floodedInitiations);
-                return;
-            }
-
-            timestamp.CopyTo(peer.LastReceivedTimestamp);
-            peer.LastInitiationConsumedAt = now;
-
-            // We answer, so any initiation of ours in flight is abandoned: the peer's wins.
-            AbandonHandshakeLocked(peer);
-            var entry = new IndexEntry(peer, null);
-            var localIndex = indexes.Add(entry);
-            NewEphemeral(ephemeral);
-            if (!NoiseHandshake.CreateResponse(state, remoteStatic, peer.PresharedKey, ephemeral, localIndex, response))
-            {
-                indexes.Remove(localIndex, entry);
                 Interlocked.Increment(ref Counters.handshakeFailures);
                 return;
             }
 
-            NoiseHandshake.DeriveTransportKeys(state, initiator: false, sendKey, receiveKey);
-            var keypair = new Keypair(sendKey, receiveKey, isInitiator: false, localIndex, state.RemoteIndex, now);
-            indexes.Replace(localIndex, new IndexEntry(peer, keypair));
+            peer = FindPeer(remoteStatic);
+            if (peer is null)
+            {
+                if (remoteStatic.SequenceEqual(publicKey) || !events.AcceptUnknownPeer(remoteStatic))
+                {
+                    Interlocked.Increment(ref Counters.unknownPeers);
+                    return;
+                }
 
-            // The responder's keypair waits in "next" until the initiator's first transport message confirms it.
-            RetireLocked(peer, peer.NextKeypair);
-            peer.NextKeypair = keypair;
-            RetireLocked(peer, peer.PreviousKeypair);
-            peer.PreviousKeypair = null;
-            peer.ZeroKeysDeadline = now + zeroKeysAfter;
-            peer.SetLastHandshake(time.GetUtcNow());
-            peer.Cookies.AddMacs(response, now);
-            UpdateEndpoint(peer, source);
+                peer = AddPeer(remoteStatic);
+                WireGuardLog.UnknownPeerAccepted(logger, peer.Name);
+            }
+
+            lock (peer.Gate)
+            {
+                if (peer.Removed)
+                {
+                    return;
+                }
+
+                if (timestamp.SequenceCompareTo(peer.LastReceivedTimestamp) <= 0)
+                {
+                    Interlocked.Increment(ref Counters.replayedInitiations);
+                    return;
+                }
+
+                if (now - peer.LastInitiationConsumedAt < initiationMinimumInterval)
+                {
+                    Interlocked.Increment(ref Counters.floodedInitiations);
+                    return;
+                }
+
+                timestamp.CopyTo(peer.LastReceivedTimestamp);
+                peer.LastInitiationConsumedAt = now;
+
+                // We answer, so any initiation of ours in flight is abandoned: the peer's wins. Its
+                // retransmit timer stays armed, so that if both sides initiated at once and each
+                // abandoned its own, the earlier retransmission (jittered) settles it; confirmation
+                // of the keypair we make here disarms it.
+                var retransmitDeadline = peer.RetransmitDeadline;
+                AbandonHandshakeLocked(peer);
+                peer.RetransmitDeadline = retransmitDeadline;
+                var entry = new IndexEntry(peer, null);
+                var localIndex = indexes.Add(entry);
+                NewEphemeral(ephemeral);
+                if (!NoiseHandshake.CreateResponse(state, remoteStatic, peer.PresharedKey, ephemeral, localIndex, response))
+                {
+                    indexes.Remove(localIndex, entry);
+                    Interlocked.Increment(ref Counters.handshakeFailures);
+                    return;
+                }
+
+                NoiseHandshake.DeriveTransportKeys(state, initiator: false, sendKey, receiveKey);
+                var keypair = new Keypair(sendKey, receiveKey, isInitiator: false, localIndex, state.RemoteIndex, now);
+                indexes.Replace(localIndex, new IndexEntry(peer, keypair));
+
+                // The responder's keypair waits in "next" until the initiator's first transport message confirms it.
+                RetireLocked(peer, peer.NextKeypair);
+                peer.NextKeypair = keypair;
+                RetireLocked(peer, peer.PreviousKeypair);
+                peer.PreviousKeypair = null;
+                peer.ZeroKeysDeadline = now + zeroKeysAfter;
+                peer.SetLastHandshake(time.GetUtcNow());
+                peer.Cookies.AddMacs(response, now);
+
+                // Having just answered, we do not start a handshake of our own for REKEY_TIMEOUT
+                // (sending before the initiator confirms would otherwise race it with a new one).
+                peer.LastHandshakeSentAt = now;
+                UpdateEndpoint(peer, source);
+            }
+        }
+        finally
+        {
+            state.Clear();
+            CryptographicOperations.ZeroMemory(ephemeral);
+            CryptographicOperations.ZeroMemory(sendKey);
+            CryptographicOperations.ZeroMemory(receiveKey);
         }
 
-        CryptographicOperations.ZeroMemory(ephemeral);
-        CryptographicOperations.ZeroMemory(sendKey);
-        CryptographicOperations.ZeroMemory(receiveKey);
-        state.Clear();
         Interlocked.Increment(ref Counters.handshakeInitiationsReceived);
 
         var endpoint = peer.Endpoint!;

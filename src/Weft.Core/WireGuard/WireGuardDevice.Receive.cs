@@ -70,7 +70,23 @@ public sealed partial class WireGuardDevice
 
         var counter = BinaryPrimitives.ReadUInt64LittleEndian(datagram[TransportCounterOffset..]);
         var plaintext = datagram[TransportHeaderSize..^TagSize];
-        if (!keypair.ReceiveKey.TryOpen(counter, datagram[TransportHeaderSize..], plaintext))
+        if (!keypair.TryEnter())
+        {
+            Interlocked.Increment(ref Counters.unknownReceiverIndex);
+            return;
+        }
+
+        bool opened;
+        try
+        {
+            opened = keypair.ReceiveKey.TryOpen(counter, datagram[TransportHeaderSize..], plaintext);
+        }
+        finally
+        {
+            keypair.Exit();
+        }
+
+        if (!opened)
         {
             Interlocked.Increment(ref Counters.decryptFailures);
             return;
@@ -138,6 +154,14 @@ public sealed partial class WireGuardDevice
             peer.CurrentKeypair = keypair;
             peer.NextKeypair = null;
             peer.SentLastMinuteHandshake = false;
+
+            // The session our own pending initiation was for exists now.
+            if (peer.HandshakeRole == HandshakeRole.None)
+            {
+                peer.RetransmitDeadline = WireGuardPeer.NotArmed;
+                peer.HandshakeAttempts = 0;
+            }
+
             return true;
         }
     }

@@ -62,14 +62,28 @@ public sealed partial class WireGuardDevice
             return true;   // nowhere to send; a packet without a destination is dropped, not queued
         }
 
-        if (!keypair.TryTakeSendCounter(out var counter))
+        if (!keypair.TryEnter())
         {
             return false;
         }
 
-        var message = TransportMessage.Seal(keypair.SendKey, keypair.RemoteIndex, counter, buffer, offset, length);
-        transport.Send(message, endpoint);
-        peer.AddTxBytes(message.Length);
+        ulong counter;
+        try
+        {
+            if (!keypair.TryTakeSendCounter(out counter))
+            {
+                return false;
+            }
+
+            var message = TransportMessage.Seal(keypair.SendKey, keypair.RemoteIndex, counter, buffer, offset, length);
+            transport.Send(message, endpoint);
+            peer.AddTxBytes(message.Length);
+        }
+        finally
+        {
+            keypair.Exit();
+        }
+
         Interlocked.Increment(ref Counters.transportPacketsSent);
 
         // Timers: any authenticated packet sent disarms the keepalive; data arms "expect an answer".

@@ -41,7 +41,7 @@ public sealed partial class WireGuardDevice
                 return;
             }
 
-            retransmit = peer.HandshakeRole == HandshakeRole.InitiationSent && now >= peer.RetransmitDeadline;
+            retransmit = now >= peer.RetransmitDeadline;
             if (now >= peer.ZeroKeysDeadline)
             {
                 ClearKeysLocked(peer);

@@ -235,6 +235,20 @@ public sealed partial class WireGuardDevice : IDisposable
     /// <summary>How many indexes are in use (tests check that retired keys leave the table).</summary>
     internal int IndexCount => indexes.Count;
 
+    /// <summary>Test hook: sends a fresh initiation now, ignoring the REKEY_TIMEOUT rate limit.</summary>
+    internal void ForceHandshakeForTest(WireGuardPeer peer)
+    {
+        lock (peer.Gate)
+        {
+            peer.LastHandshakeSentAt = WireGuardPeer.Never;
+        }
+
+        InitiateHandshake(peer, isRetry: false);
+    }
+
+    /// <summary>True if <paramref name="keypair"/> may still carry data (not retired, younger than REJECT_AFTER_TIME).</summary>
+    internal bool IsUsable(Keypair? keypair) => keypair is { Retired: false } && Now - keypair.CreatedAt < rejectAfterTime;
+
     private long Now => time.GetTimestamp();
 
     private long ToTimestamp(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
@@ -293,7 +307,14 @@ public sealed partial class WireGuardDevice : IDisposable
         {
             for (var i = retired.Count - 1; i >= 0; i--)
             {
-                if (retired[i].DisposeAt <= now)
+                var keypair = retired[i].Keypair;
+                if (now == long.MaxValue)
+                {
+                    // Device disposal: give threads still inside the keys a moment to leave.
+                    SpinWait.SpinUntil(() => keypair.IsIdle, TimeSpan.FromMilliseconds(100));
+                }
+
+                if (retired[i].DisposeAt <= now && keypair.IsIdle)
                 {
                     retired[i].Keypair.Dispose();
                     retired.RemoveAt(i);

@@ -71,7 +71,7 @@ public sealed class WireGuardPeer
     public long TxBytes => Interlocked.Read(ref txBytes);
 
     /// <summary>True while a keypair usable for sending exists.</summary>
-    public bool HasSession => CurrentKeypair is { Retired: false };
+    public bool HasSession => Device.IsUsable(CurrentKeypair);
 
     /// <summary>Send a keepalive whenever nothing was sent or received for this long (NAT keep-open); null = off.</summary>
     public TimeSpan? PersistentKeepalive
@@ -120,7 +120,8 @@ public sealed class WireGuardPeer
 
     internal long LastInitiationConsumedAt { get; set; } = Never;
 
-    internal long LastInitiationSentAt { get; set; } = Never;
+    /// <summary>When we last sent an initiation or a response (the REKEY_TIMEOUT rate limit).</summary>
+    internal long LastHandshakeSentAt { get; set; } = Never;
 
     internal int HandshakeAttempts { get; set; }
 

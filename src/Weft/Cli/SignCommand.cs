@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Weft.Core.Identity;
 using Weft.State;
 
@@ -18,24 +19,51 @@ internal static class SignCommand
         var groups = new Option<string?>("--groups") { Description = "Comma-separated groups", HelpName = "a,b" };
         var roles = new Option<string?>("--roles") { Description = "Comma-separated roles", HelpName = "r" };
         var ipv4 = new Option<string?>("--ipv4") { Description = "IPv4 address (default: the next free one in the mesh range)", HelpName = "ADDR" };
-        var ttl = new Option<int>("--ttl")
+        var ttl = new Option<TimeSpan>("--ttl")
         {
-            Description = "Certificate validity in days",
-            HelpName = "DAYS",
-            DefaultValueFactory = _ => InitCommand.DefaultNodeValidityDays,
-        };
-        ttl.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 1 or > 36500)
+            Description = $"Certificate validity: {Durations.Help}",
+            HelpName = "DURATION",
+            DefaultValueFactory = _ => TimeSpan.FromDays(InitCommand.DefaultNodeValidityDays),
+            CustomParser = result =>
             {
-                result.AddError("--ttl must be between 1 and 36500 days.");
-            }
-        });
+                var text = result.Tokens[0].Value;
+                if (Durations.TryParse(text, out var value))
+                {
+                    return value;
+                }
+
+                result.AddError($"--ttl must be a duration like {Durations.Help}; got \"{text}\".");
+                return default;
+            },
+        };
+        var notAfter = new Option<DateTimeOffset?>("--not-after")
+        {
+            Description = "Certificate end of validity instead of --ttl (ISO 8601, e.g. 2027-01-31T12:00:00Z)",
+            HelpName = "TIME",
+            CustomParser = result =>
+            {
+                var text = result.Tokens[0].Value;
+                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+                {
+                    return value;
+                }
+
+                result.AddError($"--not-after must be a time like 2027-01-31T12:00:00Z; got \"{text}\".");
+                return null;
+            },
+        };
 
         var command = new Command("sign", "Sign a join request with this machine's CA key; prints the bundle for 'weft join --cert'")
         {
-            requestFile, name, groups, roles, ipv4, ttl,
+            requestFile, name, groups, roles, ipv4, ttl, notAfter,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(ttl) is { Implicit: false } && result.GetResult(notAfter) is not null)
+            {
+                result.AddError("Give --ttl or --not-after, not both.");
+            }
+        });
         command.SetAction(parse =>
         {
             var state = global.Layout(parse);
@@ -51,14 +79,21 @@ internal static class SignCommand
             var range = ca.Certificate.Ipv4Range;
             var registry = IssuedAddresses.Load(state);
             var nodeName = parse.GetValue(name) ?? request.SuggestedName;
+            var now = context.Time.GetUtcNow();
+            var validity = parse.GetValue(notAfter) is { } end ? end - now : parse.GetValue(ttl);
+            if (validity <= TimeSpan.Zero)
+            {
+                throw new UserErrorException($"--not-after {parse.GetValue(notAfter):u} is in the past");
+            }
+
             var address = IssuedAddresses.Choose(registry, range, nodeName, request.NodeId, parse.GetValue(ipv4), "--ipv4");
             var certificate = CertificateSigning.Sign(
                 ca, request, nodeName, SplitList(parse.GetValue(groups)), SplitList(parse.GetValue(roles)),
-                address, TimeSpan.FromDays(parse.GetValue(ttl)), context.Time.GetUtcNow());
+                address, validity, now);
 
             IssuedAddresses.Record(registry, certificate.Name, address, certificate.NodeId, certificate.NotAfter);
             context.Out.Write(new CertificateBundle(certificate, ca.Certificate).ToText());
-            context.Error.WriteLine($"signed {certificate.Name}: {Addresses.Describe(certificate)}, valid until {certificate.NotAfter.UtcDateTime:yyyy-MM-dd} (node id {certificate.NodeId})");
+            context.Error.WriteLine($"signed {certificate.Name}: {Addresses.Describe(certificate)}, valid until {certificate.NotAfter.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC (node id {certificate.NodeId})");
             return WeftCli.ExitOk;
         });
         return command;

@@ -21,7 +21,7 @@ internal static class StatusCommand
             var status = await client.GetStatusAsync(cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
-                await context.Out.WriteLineAsync(JsonSerializer.Serialize(status, LocalApiJsonContext.Default.StatusReport)).ConfigureAwait(false);
+                await context.Out.WriteLineAsync(JsonSerializer.Serialize(status, LocalApiJsonContext.Readable.StatusReport)).ConfigureAwait(false);
             }
             else
             {

@@ -60,5 +60,17 @@ internal static class WeftCli
             context.Error.WriteLine($"weft: {e.Message}");
             return ExitFailure;
         }
+        catch (UnauthorizedAccessException e)
+        {
+            // Typically a non-root user and the default state directory /var/lib/weft.
+            context.Error.WriteLine($"weft: permission denied: {e.Message} (run as root, or choose a --state directory you own)");
+            return ExitFailure;
+        }
+        catch (IOException e)
+        {
+            // The file system said no (disk full, read-only, a file where a directory should be).
+            context.Error.WriteLine($"weft: {e.Message}");
+            return ExitFailure;
+        }
     }
 }

@@ -83,8 +83,16 @@ internal static class WireGuardCommand
                 return WeftCli.ExitOk;
             }
 
-            await api.AddWireGuardPeerAsync(
-                new WireGuardPeerRequest(record.Name, record.PublicKey, record.Ipv4, record.Ipv6, Endpoint: null), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await api.AddWireGuardPeerAsync(
+                    new WireGuardPeerRequest(record.Name, record.PublicKey, record.Ipv4, record.Ipv6, Endpoint: null), cancellationToken).ConfigureAwait(false);
+            }
+            catch (UserErrorException e)
+            {
+                throw new UserErrorException($"the peer is saved, but the running daemon did not take it ({e.Message}); restart 'weft up' to load it", e);
+            }
+
             await context.Error.WriteLineAsync("registered with the running daemon").ConfigureAwait(false);
             return WeftCli.ExitOk;
         });

@@ -89,7 +89,7 @@ internal static class DaemonHost
             node.AddStaticPeer(endpoint);
         }
 
-        var reader = new TunReader(tun, node, logger, signal.Trigger);
+        var reader = new TunReader(tun, node, logger, signal.Fail);
         reader.Start();
         using (new TickLoop(node))
         {
@@ -118,6 +118,11 @@ internal static class DaemonHost
         tun.Dispose();
         reader.Join();
         DaemonLog.Stopped(logger, tun.Name);
+        if (signal.Failed)
+        {
+            throw new UserErrorException($"stopped after a failure ({await signal.Received.ConfigureAwait(false)}); see the log above");
+        }
+
         return WeftCli.ExitOk;
     }
 

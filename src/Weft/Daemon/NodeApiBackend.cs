@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging;
 using Weft.Core.Identity;
 using Weft.Core.Node;
@@ -106,8 +105,3 @@ internal sealed class NodeApiBackend : ILocalApiBackend
         }
     }
 }
-
-/// <summary>Source-generated JSON used only to flatten <see cref="NodeCounters"/> into the status report.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(NodeCounters))]
-internal sealed partial class NodeCountersJsonContext : JsonSerializerContext;

@@ -22,8 +22,17 @@ internal sealed class ShutdownSignal : IDisposable
     /// <summary>Completes with "SIGINT", "SIGTERM" or the reason given to <see cref="Trigger"/>.</summary>
     public Task<string> Received => _received.Task;
 
-    /// <summary>Asks for shutdown from inside (a fatal error on a worker thread).</summary>
-    public void Trigger(string reason) => _received.TrySetResult(reason);
+    /// <summary>True when shutdown came from <see cref="Fail"/> rather than a signal.</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>Asks for shutdown from inside, after a fatal error on a worker thread.</summary>
+    public void Fail(string reason)
+    {
+        if (_received.TrySetResult(reason))
+        {
+            Failed = true;
+        }
+    }
 
     public void Dispose()
     {

@@ -47,7 +47,7 @@ internal sealed class LocalApiClient : IDisposable
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, LocalApiServer.StatusPath.TrimStart('/')), cancellationToken)
             .ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
-        var report = await response.Content.ReadFromJsonAsync(LocalApiJsonContext.Default.StatusReport, cancellationToken).ConfigureAwait(false);
+        var report = await response.Content.ReadFromJsonAsync(LocalApiJsonContext.Readable.StatusReport, cancellationToken).ConfigureAwait(false);
         return report ?? throw new UserErrorException("the daemon sent an empty status");
     }
 
@@ -55,7 +55,7 @@ internal sealed class LocalApiClient : IDisposable
     {
         using var message = new HttpRequestMessage(HttpMethod.Post, LocalApiServer.WireGuardPeersPath.TrimStart('/'))
         {
-            Content = JsonContent.Create(request, LocalApiJsonContext.Default.WireGuardPeerRequest),
+            Content = JsonContent.Create(request, LocalApiJsonContext.Readable.WireGuardPeerRequest),
         };
         using var response = await SendAsync(message, cancellationToken).ConfigureAwait(false);
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
@@ -74,6 +74,10 @@ internal sealed class LocalApiClient : IDisposable
         try
         {
             return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AccessDenied })
+        {
+            throw new UserErrorException($"permission denied on {_socketPath}: run weft as the user the daemon runs as (usually root)", e);
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException)
         {
@@ -103,7 +107,7 @@ internal sealed class LocalApiClient : IDisposable
         string message;
         try
         {
-            var error = await response.Content.ReadFromJsonAsync(LocalApiJsonContext.Default.ApiError, cancellationToken).ConfigureAwait(false);
+            var error = await response.Content.ReadFromJsonAsync(LocalApiJsonContext.Readable.ApiError, cancellationToken).ConfigureAwait(false);
             message = error?.Error ?? response.ReasonPhrase ?? "unknown error";
         }
         catch (JsonException)

@@ -1,10 +1,12 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Weft.LocalApi;
 
 /// <summary>
 /// Source-generated JSON for everything that crosses the local API (no reflection: AOT safe).
-/// camelCase, enums as strings, indented so <c>weft status --json</c> is readable.
+/// camelCase and indented, so <c>weft status --json</c> is readable.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -13,4 +15,16 @@ namespace Weft.LocalApi;
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(WireGuardPeerRequest))]
 [JsonSerializable(typeof(ApiError))]
-internal sealed partial class LocalApiJsonContext : JsonSerializerContext;
+internal sealed partial class LocalApiJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// The context to use: like <see cref="JsonSerializerContext"/>'s Default, but leaves '+' and '/'
+    /// of base64 keys unescaped so the JSON stays readable (it never goes into HTML).
+    /// </summary>
+    public static LocalApiJsonContext Readable { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -77,7 +77,7 @@ internal sealed class LocalApiServer : IAsyncDisposable
         try
         {
             request = await JsonSerializer.DeserializeAsync(
-                context.Request.Body, LocalApiJsonContext.Default.WireGuardPeerRequest, context.RequestAborted).ConfigureAwait(false);
+                context.Request.Body, LocalApiJsonContext.Readable.WireGuardPeerRequest, context.RequestAborted).ConfigureAwait(false);
         }
         catch (JsonException e)
         {
@@ -105,13 +105,13 @@ internal sealed class LocalApiServer : IAsyncDisposable
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, report, LocalApiJsonContext.Default.StatusReport, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, report, LocalApiJsonContext.Readable.StatusReport, context.RequestAborted);
     }
 
     private static Task WriteErrorAsync(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, new ApiError(message), LocalApiJsonContext.Default.ApiError, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, new ApiError(message), LocalApiJsonContext.Readable.ApiError, context.RequestAborted);
     }
 }

@@ -5,6 +5,3 @@ namespace Weft.LocalApi;
 /// <see cref="PublicKey"/> is base64 (as in wg-quick configs); addresses are single hosts.
 /// </summary>
 internal sealed record WireGuardPeerRequest(string Name, string PublicKey, string Ipv4, string Ipv6, string? Endpoint);
-
-/// <summary>The body of every non-2xx local API answer.</summary>
-internal sealed record ApiError(string Error);

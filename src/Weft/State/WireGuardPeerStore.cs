@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Weft.Cli;
 using Weft.Core.Identity;
 
@@ -36,7 +35,7 @@ internal sealed class WireGuardPeerStore
 
         try
         {
-            var file = JsonSerializer.Deserialize(File.ReadAllBytes(path), WireGuardPeerStoreJsonContext.Default.WireGuardPeerFile);
+            var file = JsonSerializer.Deserialize(File.ReadAllBytes(path), WireGuardPeerStoreJsonContext.Readable.WireGuardPeerFile);
             return new WireGuardPeerStore(path, [.. file?.Peers ?? []]);
         }
         catch (JsonException e)
@@ -51,15 +50,7 @@ internal sealed class WireGuardPeerStore
 
     public void Save()
     {
-        var json = JsonSerializer.Serialize(new WireGuardPeerFile(_peers), WireGuardPeerStoreJsonContext.Default.WireGuardPeerFile);
+        var json = JsonSerializer.Serialize(new WireGuardPeerFile(_peers), WireGuardPeerStoreJsonContext.Readable.WireGuardPeerFile);
         AtomicFile.Write(_path, Encoding.UTF8.GetBytes(json + "\n"), AtomicFile.Private);
     }
 }
-
-/// <summary>The top-level object of <c>wireguard-peers.json</c>.</summary>
-internal sealed record WireGuardPeerFile(IReadOnlyList<WireGuardPeerRecord> Peers);
-
-/// <summary>Source-generated JSON for <see cref="WireGuardPeerStore"/>.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
-[JsonSerializable(typeof(WireGuardPeerFile))]
-internal sealed partial class WireGuardPeerStoreJsonContext : JsonSerializerContext;

@@ -71,6 +71,30 @@ public class MeshNodeTests
         AssertDelivered(mesh, a, c, TestPackets.Ipv6(a.Ipv6, c.Ipv6, 10));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Hello_handshake_and_certificate_exchange_survive_a_lossy_network(int seed)
+    {
+        using var mesh = new TestMesh();
+        var a = mesh.AddNode("alpha");
+        var b = mesh.AddNode("bravo");
+        var random = new Random(seed);
+
+        TestMesh.Step("40% of datagrams are lost, in both directions");
+        mesh.Network.Loss = (_, _, _) => random.NextDouble() >= 0.4;
+        b.Node.AddStaticPeer(a.Endpoint);
+        mesh.Run(TimeSpan.FromSeconds(90));
+        mesh.Network.Loss = null;
+        Assert.True(mesh.Network.Lost > 0);
+
+        AssertMember(a, b);
+        AssertMember(b, a);
+        AssertDelivered(mesh, b, a, TestPackets.Ipv4(b.Ipv4, a.Ipv4, 10));
+        AssertDelivered(mesh, a, b, TestPackets.Ipv4(a.Ipv4, b.Ipv4, 10));
+    }
+
     [Fact]
     public void Node_of_another_mesh_gets_no_hello_answer_and_its_certificate_is_refused()
     {
@@ -114,6 +138,41 @@ public class MeshNodeTests
         TestMesh.Step("alpha routes nothing to it either");
         a.FromTun(TestPackets.Ipv4(a.Ipv4, x.Ipv4, 50));
         Assert.Equal(1, a.Counters.TxDroppedNoRoute);
+    }
+
+    [Fact]
+    public void Replayed_hello_request_gets_no_answer()
+    {
+        using var mesh = new TestMesh();
+        var a = mesh.AddNode("alpha");
+        var b = mesh.AddNode("bravo");
+        byte[]? captured = null;
+        mesh.Network.Loss = (datagram, _, _) =>
+        {
+            if (Hello.IsRequest(datagram))
+            {
+                captured ??= datagram.ToArray();
+            }
+
+            return true;
+        };
+
+        TestMesh.Step("bravo says hello; someone on the path records it");
+        b.Node.AddStaticPeer(a.Endpoint);
+        mesh.Run(Settle);
+        AssertMember(a, b);
+        Assert.NotNull(captured);
+        Assert.Equal(1, a.Counters.HelloRequestsAnswered);
+
+        TestMesh.Step("the recording is played back to alpha, from bravo's endpoint and from elsewhere: no answer");
+        a.Node.OnDatagram(captured.ToArray(), b.Endpoint);
+        a.Node.OnDatagram(captured.ToArray(), new IPEndPoint(IPAddress.Loopback, 40001));
+        mesh.Time.Advance(TimeSpan.FromMinutes(5));
+        a.Node.OnDatagram(captured.ToArray(), new IPEndPoint(IPAddress.Loopback, 40001));
+        Assert.Equal(1, a.Counters.HelloRequestsAnswered);
+        Assert.Equal(3, a.Counters.HelloRequestsIgnored);
+        Assert.Contains(a.Logs.Entries, e => e.Message.Contains("replay", StringComparison.Ordinal));
+        Assert.Contains(a.Logs.Entries, e => e.Message.Contains("too old", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -301,6 +360,63 @@ public class MeshNodeTests
         TestMesh.Step("bravo is still a verified member and traffic still flows");
         AssertMember(a, b);
         AssertDelivered(mesh, b, a, TestPackets.Ipv4(b.Ipv4, a.Ipv4, 10));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_restarted_node_is_verified_again_and_traffic_resumes(bool restartedKnowsItsPeer)
+    {
+        using var mesh = new TestMesh();
+        var a = mesh.AddNode("alpha");
+        var b = mesh.AddNode("bravo");
+        b.Node.AddStaticPeer(a.Endpoint);
+        mesh.Run(Settle);
+        AssertMember(a, b);
+        AssertMember(b, a);
+
+        TestMesh.Step($"alpha restarts and forgets everything{(restartedKnowsItsPeer ? " but bravo's endpoint" : "")}");
+        a = mesh.Restart(a, o => o.StaticPeers = restartedKnowsItsPeer ? [b.Endpoint] : []);
+
+        TestMesh.Step("bravo keeps sending; within half a minute it is verified again and its packets arrive");
+        for (var i = 0; i < 30 && a.Tun.Written == 0; i++)
+        {
+            b.FromTun(TestPackets.Ipv4(b.Ipv4, a.Ipv4, 20));
+            mesh.Run(TimeSpan.FromSeconds(1));
+        }
+
+        AssertMember(a, b);
+        AssertMember(b, a);
+        AssertDelivered(mesh, b, a, TestPackets.Ipv4(b.Ipv4, a.Ipv4, 20));
+        AssertDelivered(mesh, a, b, TestPackets.Ipv6(a.Ipv6, b.Ipv6, 20));
+    }
+
+    [Fact]
+    public void Rekeyed_sessions_redo_the_certificate_exchange_briefly_and_keep_flowing()
+    {
+        using var mesh = new TestMesh();
+        var a = mesh.AddNode("alpha");
+        var b = mesh.AddNode("bravo");
+        b.Node.AddStaticPeer(a.Endpoint);
+        mesh.Run(Settle);
+
+        TestMesh.Step("ten minutes of steady traffic: several rekeys");
+        var sessions = a.Counters.WireGuard.SessionsEstablished;
+        for (var i = 0; i < 600; i++)
+        {
+            b.FromTun(TestPackets.Ipv4(b.Ipv4, a.Ipv4, 20));
+            a.FromTun(TestPackets.Ipv4(a.Ipv4, b.Ipv4, 20));
+            mesh.Run(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.True(a.Counters.WireGuard.SessionsEstablished - sessions >= 3);
+        Assert.Equal(600, a.Tun.Written);
+        Assert.Equal(600, b.Tun.Written);
+        AssertMember(a, b);
+        AssertMember(b, a);
+        var certificates = a.Counters.CertificatesSent + b.Counters.CertificatesSent;
+        Assert.True(certificates <= 3 + (2 * (a.Counters.WireGuard.SessionsEstablished + b.Counters.WireGuard.SessionsEstablished)),
+                    $"{certificates} certificate messages");
     }
 
     [Fact]

@@ -52,6 +52,22 @@ internal sealed class TestMesh : IDisposable
         return testNode;
     }
 
+    /// <summary>Stops <paramref name="old"/> and starts it again with the same keys, certificate and endpoint but no memory.</summary>
+    public TestNode Restart(TestNode old, Action<MeshNodeOptions>? configure = null)
+    {
+        old.Node.Dispose();
+        nodes.Remove(old);
+        var options = new MeshNodeOptions { ListenPort = old.Endpoint.Port };
+        configure?.Invoke(options);
+        var tun = new CapturingTun();
+        var logs = new ListLoggerFactory(old.Name + "'");
+        var node = new MeshNode(old.Keys, old.Certificate, Ca.Certificate, options, Network.Port(old.Endpoint), tun, Time, logs);
+        Network.Attach(old.Endpoint, node.OnDatagram);
+        var fresh = old with { Node = node, Tun = tun, Logs = logs };
+        nodes.Add(fresh);
+        return fresh;
+    }
+
     /// <summary>Delivers everything in flight.</summary>
     public void Pump() => Network.Pump();
 

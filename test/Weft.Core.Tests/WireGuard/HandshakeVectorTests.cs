@@ -21,6 +21,10 @@ public class HandshakeVectorTests
     {
         Assert.Equal(InitialChainingKey, Convert.ToHexStringLower(NoiseHandshake.InitialChainingKey));
         Assert.Equal(InitialHash, Convert.ToHexStringLower(NoiseHandshake.InitialHash));
+
+        // The same two values as every WireGuard implementation derives (a published fact, independent of the script).
+        Assert.Equal("60e26daef327efc02ec335e2a025d2d016eb4206f87277f52d38d1988b78cd36", InitialChainingKey);
+        Assert.Equal("2211b361081ac566691243db458ad5322d9c6c662293e8b70ee19c65ba079ef3", InitialHash);
     }
 
     [Fact]

@@ -8,7 +8,8 @@ psk, sender indexes and TAI64N timestamp it prints, as C# constants, every inter
 key and hash, the initiation and response messages (with mac1), the transport keys, one transport
 data packet, an initiation carrying mac2 from a fixed cookie, and a cookie reply.
 
-Run:  python3 wg_reference.py      (output pasted into HandshakeVectorTests.cs)
+Run:  python3 wg_reference.py      (its output is the body of ../HandshakeVectors.cs;
+      ReferenceScriptTests runs it and checks the committed constants still match)
 """
 import hashlib
 import hmac

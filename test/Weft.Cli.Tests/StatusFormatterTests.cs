@@ -1,0 +1,35 @@
+using Xunit;
+
+namespace Weft.Cli.Tests;
+
+/// <summary>The small human renderings of <c>weft status</c>.</summary>
+public class StatusFormatterTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData(0, "just now")]
+    [InlineData(12, "12s ago")]
+    [InlineData(59, "59s ago")]
+    [InlineData(60, "1m ago")]
+    [InlineData(3599, "59m ago")]
+    [InlineData(3600, "1h ago")]
+    [InlineData(47 * 3600, "47h ago")]
+    [InlineData(3 * 86400, "3d ago")]
+    public void Ago(int secondsAgo, string expected) => Assert.Equal(expected, StatusFormatter.Ago(Now.AddSeconds(-secondsAgo), Now));
+
+    [Fact]
+    public void Until_says_expired_once_past()
+    {
+        Assert.Equal("in 364d", StatusFormatter.Until(Now.AddDays(364), Now));
+        Assert.Equal("EXPIRED 2d ago", StatusFormatter.Until(Now.AddDays(-2), Now));
+    }
+
+    [Theory]
+    [InlineData(0, "0 B")]
+    [InlineData(1023, "1023 B")]
+    [InlineData(1536, "1.5 KiB")]
+    [InlineData(5L * 1024 * 1024, "5.0 MiB")]
+    [InlineData(3L * 1024 * 1024 * 1024, "3.0 GiB")]
+    public void Bytes(long bytes, string expected) => Assert.Equal(expected, StatusFormatter.Bytes(bytes));
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Weft.Tests;
+using Xunit;
+
+namespace Weft.Platform.Tests;
+
+/// <summary>
+/// A real TUN device configured through our own rtnetlink code. The kernel answers pings sent
+/// to the device's own addresses back into the device, so the traffic never leaves it.
+/// </summary>
+public sealed class LinuxTunDeviceTests
+{
+    private delegate bool PacketMatch(ReadOnlySpan<byte> packet);
+
+    [Fact]
+    public void Configured_device_has_its_addresses_and_mtu_and_the_kernel_answers_pings_into_it()
+    {
+        Requires.Root();
+        Requires.Programs("ip");
+        var (name, x, ula) = UniqueDevice();
+        var local4 = IPAddress.Parse($"198.18.{x}.1");
+        var peer4 = IPAddress.Parse($"198.18.{x}.2");
+        var local6 = IPAddress.Parse($"{ula}::1");
+        var peer6 = IPAddress.Parse($"{ula}::2");
+
+        Log($"create {name} with MTU 1400, give it {local4}/30 and {local6}/64, bring it up");
+        using var device = LinuxTunDevice.Create(name, 1400);
+        Assert.Equal(name, device.Name);
+        Assert.True(device.InterfaceIndex > 0);
+        Netlink.AddAddress(device.InterfaceIndex, local4, 30);
+        Netlink.AddAddress(device.InterfaceIndex, local6, 64);
+        Netlink.SetLinkUp(device.InterfaceIndex);
+
+        Log("ip -j addr show: the kernel agrees");
+        var link = IpCommand.Json("addr", "show", "dev", name)[0];
+        Assert.Equal(name, link.GetProperty("ifname").GetString());
+        Assert.Equal(device.InterfaceIndex, link.GetProperty("ifindex").GetInt32());
+        Assert.Equal(1400, link.GetProperty("mtu").GetInt32());
+        Assert.Contains("UP", link.GetProperty("flags").EnumerateArray().Select(f => f.GetString()));
+        var addresses = link.GetProperty("addr_info").EnumerateArray()
+            .Select(a => (Family: a.GetProperty("family").GetString(), Local: a.GetProperty("local").GetString(), Prefix: a.GetProperty("prefixlen").GetInt32()))
+            .ToList();
+        Assert.Contains(("inet", local4.ToString(), 30), addresses);
+        Assert.Contains(("inet6", local6.ToString(), 64), addresses);
+
+        Log($"ICMP echo {peer4} -> {local4} written into the device; the reply comes out of it");
+        device.Write(IcmpEcho.Ipv4Request(peer4, local4, id: 0x4711, sequence: 1));
+        Assert.True(ReadUntil(device, p => IcmpEcho.IsIpv4Reply(p, local4, peer4, 0x4711, 1), TimeSpan.FromSeconds(5)),
+            "no ICMP echo reply came out of the TUN device");
+
+        Log($"ICMPv6 echo {peer6} -> {local6}; the reply comes out too");
+        device.Write(IcmpEcho.Ipv6Request(peer6, local6, id: 0x4712, sequence: 7));
+        Assert.True(ReadUntil(device, p => IcmpEcho.IsIpv6Reply(p, local6, peer6, 0x4712, 7), TimeSpan.FromSeconds(5)),
+            "no ICMPv6 echo reply came out of the TUN device");
+
+        Assert.Equal(2, device.PacketsWritten);
+        Assert.Equal(0, device.WriteErrors);
+
+        Log("dispose: the kernel removes the device");
+        device.Dispose();
+        var (exit, output) = IpCommand.Run("link", "show", name);
+        Assert.NotEqual(0, exit);
+        Log($"ip link show {name}: exit {exit}: {output.Trim()}");
+    }
+
+    [Fact]
+    public void Read_returns_zero_promptly_when_the_device_is_disposed_from_another_thread()
+    {
+        Requires.Root();
+        Requires.Programs("ip");
+        var (name, _, _) = UniqueDevice();
+        var device = LinuxTunDevice.Create(name, 1420);
+        Netlink.SetLinkUp(device.InterfaceIndex);
+
+        int lastRead = -1;
+        var reader = new Thread(() =>
+        {
+            var buffer = new byte[2000];
+            int n;
+            while ((n = device.Read(buffer)) > 0)
+            {
+            }
+
+            lastRead = n;
+        });
+        reader.Start();
+        Thread.Sleep(200); // let the reader block in poll (nothing to await: it is blocked by design)
+
+        var clock = Stopwatch.StartNew();
+        device.Dispose();
+        Assert.True(reader.Join(TimeSpan.FromSeconds(2)), "Read did not return after Dispose");
+        Log($"Read returned {lastRead} {clock.ElapsedMilliseconds} ms after Dispose");
+        Assert.Equal(0, lastRead);
+        Assert.Equal(0, device.Read(new byte[100]));
+        Assert.NotEqual(0, IpCommand.Run("link", "show", name).ExitCode);
+    }
+
+    [Fact]
+    public void A_name_pattern_lets_the_kernel_choose_the_number()
+    {
+        Requires.Root();
+        using var device = LinuxTunDevice.Create("wtp%d", 1280);
+        Log($"wtp%d became {device.Name} (index {device.InterfaceIndex})");
+        Assert.Matches("^wtp[0-9]+$", device.Name);
+        Assert.Equal(device.InterfaceIndex, Netlink.GetInterfaceIndex(device.Name));
+        Assert.Equal(device.Name, Netlink.GetInterfaceName(device.InterfaceIndex));
+    }
+
+    [Fact]
+    public void A_packet_the_kernel_refuses_is_counted_not_thrown()
+    {
+        Requires.Root();
+        var (name, _, _) = UniqueDevice();
+        using var device = LinuxTunDevice.Create(name, 1420);
+        Netlink.SetLinkUp(device.InterfaceIndex);
+        device.Write([0x00, 0x01, 0x02, 0x03]); // version nibble 0: neither IPv4 nor IPv6
+        device.Write([]);
+        Assert.Equal(2, device.WriteErrors);
+        Assert.Equal(0, device.PacketsWritten);
+        device.Dispose();
+        device.Write(IcmpEcho.Ipv4Request(IPAddress.Loopback, IPAddress.Loopback, 1, 1));
+        Assert.Equal(3, device.WriteErrors);
+    }
+
+    [Fact]
+    public void Invalid_names_are_refused_with_a_clear_message()
+    {
+        var tooLong = Assert.Throws<ArgumentException>(() => LinuxTunDevice.Create("a-name-far-too-long", 1420));
+        Assert.Contains("longer than 15", tooLong.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => LinuxTunDevice.Create("bad/name", 1420));
+        Assert.Throws<ArgumentException>(() => LinuxTunDevice.Create("", 1420));
+    }
+
+    [Fact]
+    public void Creating_a_device_whose_name_belongs_to_a_non_tun_interface_fails_clearly()
+    {
+        Requires.Root();
+        var error = Assert.Throws<IOException>(() => LinuxTunDevice.Create("lo", 1420));
+        Log(error.Message);
+        Assert.Contains("cannot create TUN device 'lo'", error.Message, StringComparison.Ordinal);
+    }
+
+    internal static (string Name, int X, string Ula) UniqueDevice()
+    {
+        int x = Random.Shared.Next(1, 255);
+        string name = $"wt{Random.Shared.Next(100000, 999999)}";
+        string ula = $"fd{Random.Shared.Next(0, 256):x2}:{Random.Shared.Next(0, 65536):x}:{Random.Shared.Next(0, 65536):x}:{x:x}";
+        return (name, x, ula);
+    }
+
+    internal static void Log(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
+
+    /// <summary>Reads packets until one matches; false if none did within <paramref name="timeout"/>.</summary>
+    private static bool ReadUntil(LinuxTunDevice device, PacketMatch match, TimeSpan timeout)
+    {
+        using var done = new CancellationTokenSource();
+        var reading = Task.Run(() =>
+        {
+            var buffer = new byte[2048];
+            while (!done.IsCancellationRequested)
+            {
+                int n = device.Read(buffer);
+                if (n == 0)
+                {
+                    return false;
+                }
+
+                if (match(buffer.AsSpan(0, n)))
+                {
+                    return true;
+                }
+
+                Log($"  (skipped a {n}-byte packet, version {buffer[0] >> 4})");
+            }
+
+            return false;
+        });
+        if (reading.Wait(timeout))
+        {
+            return reading.Result;
+        }
+
+        done.Cancel();
+        device.Dispose(); // unblocks the reader
+        reading.Wait();
+        return false;
+    }
+}

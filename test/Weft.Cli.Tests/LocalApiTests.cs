@@ -25,7 +25,9 @@ public class LocalApiTests
             new PeerReport("stranger", "pending", "ffeeddccbbaa99887766554433221100", "pk2=", null, null,
                 "10.213.0.9:51820", null, 0, 0, false, "certificate expired"),
         ],
-        new Dictionary<string, long> { ["droppedDatagrams"] = 3 });
+        new Dictionary<string, long> { ["droppedDatagrams"] = 3 },
+        [new RefusalReport("intruder", "aabbccddeeff00112233445566778899", "10.213.0.7:51820",
+            "The certificate was issued by a CA this node does not trust (unknown issuer ID).", Now.AddMinutes(-2), Now.AddSeconds(-5), 3)]);
 
     [Fact]
     public async Task Status_and_wireguard_peer_round_trip_over_a_unix_socket()

@@ -32,4 +32,14 @@ public class StatusFormatterTests
     [InlineData(5L * 1024 * 1024, "5.0 MiB")]
     [InlineData(3L * 1024 * 1024 * 1024, "3.0 GiB")]
     public void Bytes(long bytes, string expected) => Assert.Equal(expected, StatusFormatter.Bytes(bytes));
+
+    [Fact]
+    public void Refused_nodes_are_listed_under_the_peers_with_their_reason()
+    {
+        var text = StatusFormatter.Format(LocalApiTests.SampleStatus(), new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        Assert.Contains(
+            "refused intruder from 10.213.0.7:51820 (3 times, last 5s ago): The certificate was issued by a CA this node does not trust (unknown issuer ID).",
+            text,
+            StringComparison.Ordinal);
+    }
 }

@@ -22,34 +22,34 @@ public sealed class ForeignCaTests
         var link = await lab.ConnectAsync(nsA, nsS);
 
         var a = await WeftScenario.InitMeshAsync(lab, nsA, "A");
-        await a.SetLogLevelAsync("debug");
         await a.UpAsync();
         var aStatus = await a.StatusAsync();
 
         var otherCa = await WeftScenario.InitMeshAsync(lab, nsS, "other-ca", mesh: "other", name: "otherhome");
         var stranger = await WeftScenario.JoinAsync(lab, nsS, "stranger", otherCa, "intruder");
-        await stranger.SetLogLevelAsync("debug");
         await stranger.UpAsync("--peer", WeftScenario.Endpoint(link.Ipv4A));
 
         lab.Log("The stranger cannot reach A's mesh address.");
         var reached = await WeftScenario.WaitForPingAsync(lab, nsS, aStatus.Ipv4Address!, TimeSpan.FromSeconds(8));
         Assert.False(reached, "a node from another CA reached A through the mesh");
 
-        lab.Log("A's status shows the refusal: a refused peer with its problem, or a refusal counter.");
+        lab.Log("A's status names the refused node and says why: its CA is not one A trusts.");
         var refused = await a.WaitUntilAsync(
-            s => s.Peers.Any(p => !p.Verified && p.Problem is not null) || s.Refusals > 0,
+            s => s.Refused.Any(r => r.Name == "intruder"),
             TimeSpan.FromSeconds(20),
-            "A reports a refused peer");
+            "A lists 'intruder' as refused");
         Assert.DoesNotContain(refused.Peers, p => p.Verified);
+        var refusal = refused.Refused.Single(r => r.Name == "intruder");
+        lab.Log($"A refused {refusal.Name} from {refusal.Source} {refusal.Count} time(s): {refusal.Reason}");
+        Assert.True(MentionsCa(refusal.Reason), $"A's refusal reason does not name the CA: {refusal.Reason}");
 
-        lab.Log("And it says why: the certificate's CA is not one A trusts.");
-        var statusReasons = refused.Peers.Select(p => p.Problem ?? "").Concat(refused.Counters.Where(c => c.Value > 0).Select(c => c.Key));
-        var statusSaysCa = statusReasons.Any(MentionsCa);
-        var logSaysCa = a.Daemon!.Lines.Any(MentionsCa) || stranger.Daemon!.Lines.Any(MentionsCa);
-        lab.Log($"status names the CA: {statusSaysCa}; a daemon log names the CA: {logSaysCa}");
-        Assert.True(
-            logSaysCa,
-            $"neither daemon log says the CA is the problem.\nA:\n{a.Daemon.Output}\nstranger:\n{stranger.Daemon!.Output}");
+        lab.Log("A's log says the same at the default level; the stranger's log says its hellos go unanswered and why that may be.");
+        Assert.True(a.Daemon!.Lines.Any(l => l.Contains("intruder", StringComparison.Ordinal) && MentionsCa(l)),
+            $"A's log does not name the intruder and the CA.\nA:\n{a.Daemon.Output}");
+        var explained = await Poll.UntilAsync(
+            () => Task.FromResult(stranger.Daemon!.Lines.Any(l => l.Contains("does not accept this node's certificate", StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(20));
+        Assert.True(explained, $"the stranger's log does not explain the unanswered hellos.\nstranger:\n{stranger.Daemon!.Output}");
     }
 
     /// <summary>Whether a line names the CA as the reason ("unknown CA", "a CA this node does not trust", "UnknownCa", "issuer").</summary>

@@ -14,7 +14,11 @@ public sealed partial class MeshNode
     private readonly IDatagramTransport helloTransport;
     private static readonly TimeSpan SimultaneousHelloWindow = TimeSpan.FromSeconds(5);
 
+    /// <summary>On this attempt (after about 7 s of silence) an unanswered hello becomes a warning.</summary>
+    private const int UnansweredHelloWarningAttempt = 4;
+
     private readonly HelloReplayGuard helloReplayGuard = new();
+    private readonly RefusalLog refusals = new();
 
     // ---- guarded by gate ----
     private readonly List<StaticPeer> staticPeers = [];
@@ -39,6 +43,7 @@ public sealed partial class MeshNode
         {
             NodeCounterSet.Add(ref counters.HelloRequestsIgnored);
             Log.HelloIgnored(logger, source, error);
+            NoteRefusedHello(datagram, source, now);
             return;
         }
 
@@ -72,6 +77,32 @@ public sealed partial class MeshNode
         }
 
         helloTransport.Send(reply.AsSpan(0, length), source);
+    }
+
+    /// <summary>
+    /// A signed, well-formed hello from a node we do not accept (another mesh's CA, an expired or
+    /// not-yet-valid certificate): keep it for <c>weft status</c> and warn once per node and reason.
+    /// The asker still gets no answer. Replays and stale hellos of members are not refusals of a node.
+    /// </summary>
+    private void NoteRefusedHello(ReadOnlySpan<byte> datagram, IPEndPoint source, DateTimeOffset now)
+    {
+        if (!HelloRequest.TryRead(datagram, out var request, out _))
+        {
+            return; // noise: counted above
+        }
+
+        var verdict = trustStore.Verify(request!.Certificate, now);
+        if (verdict == CertificateError.None)
+        {
+            return;
+        }
+
+        var asker = request.Certificate;
+        var reason = TrustStore.Describe(verdict);
+        if (refusals.Record(source.ToString(), asker.Name, asker.NodeId.ToString(), reason, now))
+        {
+            Log.NodeRefused(logger, asker.Name, source, reason);
+        }
     }
 
     /// <summary>A static peer answered: check the reply, then add its key and start the handshake.</summary>
@@ -197,7 +228,11 @@ public sealed partial class MeshNode
         }
 
         NodeCounterSet.Add(ref counters.HelloRequestsSent);
-        if (attempt > 1)
+        if (attempt == UnansweredHelloWarningAttempt)
+        {
+            Log.HelloUnanswered(logger, peer.Endpoint, attempt - 1);
+        }
+        else if (attempt > 1)
         {
             Log.HelloRetry(logger, peer.Endpoint, attempt, StaticPeer.Backoff(attempt));
         }

@@ -20,7 +20,7 @@ public sealed partial class MeshNode
 
         var firstIpv4 = certificate.Ipv4.Count > 0 ? certificate.Ipv4[0].Address.ToString() : null;
         return new NodeStatus(certificate.Name, ca.MeshName, firstIpv4, certificate.Ipv6.ToString(), options.ListenPort,
-                              certificate.NotAfter, list, counters.Snapshot(device.Counters));
+                              certificate.NotAfter, list, counters.Snapshot(device.Counters), refusals.Snapshot());
     }
 
     private static PeerStatus Describe(MeshPeer peer)

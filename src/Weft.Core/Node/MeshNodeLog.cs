@@ -18,6 +18,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "Hello request from {Endpoint} ignored: {Reason}")]
     public static partial void HelloIgnored(ILogger logger, IPEndPoint endpoint, string reason);
 
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Refused {Name} at {Endpoint}: {Reason} It gets no answer.")]
+    public static partial void NodeRefused(ILogger logger, string name, IPEndPoint endpoint, string reason);
+
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "No answer to hello from {Endpoint} after {Attempts} attempts: it is down or unreachable, or it does not accept this node's certificate (nodes answer only members of their own mesh). Still trying.")]
+    public static partial void HelloUnanswered(ILogger logger, IPEndPoint endpoint, int attempts);
+
     [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "Hello request from member {Name} at {Endpoint} answered")]
     public static partial void HelloReplied(ILogger logger, string name, IPEndPoint endpoint);
 

@@ -1,6 +1,6 @@
 namespace Weft.Core.Node;
 
-/// <summary>A snapshot of a node: who it is, its peers, its counters. Plain data, ready for JSON.</summary>
+/// <summary>A snapshot of a node: who it is, its peers, its counters, whom it refused lately. Plain data, ready for JSON.</summary>
 public sealed record NodeStatus(
     string Name,
     string MeshName,
@@ -9,4 +9,5 @@ public sealed record NodeStatus(
     int ListenPort,
     DateTimeOffset CertNotAfter,
     IReadOnlyList<PeerStatus> Peers,
-    NodeCounters Counters);
+    NodeCounters Counters,
+    IReadOnlyList<RefusalStatus> Refused);

@@ -29,6 +29,7 @@ internal static class StatusFormatter
         if (status.Peers.Count == 0)
         {
             text.Append("no peers\n");
+            AppendRefused(text, status, now);
             return text.ToString();
         }
 
@@ -53,7 +54,24 @@ internal static class StatusFormatter
         }
 
         AppendTable(text, rows);
+        AppendRefused(text, status, now);
         return text.ToString();
+    }
+
+    /// <summary>Nodes turned away lately: "refused laptop from 10.0.0.2:51820 (3 times, last 5s ago): the certificate ...".</summary>
+    private static void AppendRefused(StringBuilder text, StatusReport status, DateTimeOffset now)
+    {
+        if (status.Refused is not { Count: > 0 } refused)
+        {
+            return;
+        }
+
+        text.Append('\n');
+        foreach (var r in refused)
+        {
+            var times = r.Count == 1 ? "once" : string.Create(CultureInfo.InvariantCulture, $"{r.Count} times");
+            text.Append(CultureInfo.InvariantCulture, $"refused {r.Name} from {r.Source} ({times}, last {Ago(r.LastSeen, now)}): {r.Reason}\n");
+        }
     }
 
     /// <summary>"12s ago", "5m ago", "3h ago", "2d ago" (a future time reads "just now").</summary>

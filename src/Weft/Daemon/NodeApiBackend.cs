@@ -85,8 +85,14 @@ internal sealed class NodeApiBackend : ILocalApiBackend
             Flatten(document.RootElement, "", counters);
         }
 
+        var refused = new List<RefusalReport>(status.Refused.Count);
+        foreach (var r in status.Refused)
+        {
+            refused.Add(new RefusalReport(r.Name, r.NodeId, r.Source, r.Reason, r.FirstSeen, r.LastSeen, r.Count));
+        }
+
         return new StatusReport(status.Name, status.MeshName, status.Ipv4, status.Ipv6, status.ListenPort, status.CertNotAfter,
-            interfaceName, pid, peers, counters);
+            interfaceName, pid, peers, counters, refused);
     }
 
     private static void Flatten(JsonElement element, string prefix, SortedDictionary<string, long> into)

@@ -15,4 +15,8 @@ internal sealed record StatusReport(
     string? Interface,
     int Pid,
     IReadOnlyList<PeerReport> Peers,
-    IReadOnlyDictionary<string, long> Counters);
+    IReadOnlyDictionary<string, long> Counters,
+    IReadOnlyList<RefusalReport> Refused);
+
+/// <summary>A node this one refused lately (see <c>RefusalStatus</c> in the core).</summary>
+internal sealed record RefusalReport(string Name, string NodeId, string Source, string Reason, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int Count);

@@ -111,6 +111,14 @@ public class MeshNodeTests
         Assert.Equal(0, mesh.Network.TrafficBetween(a.Endpoint, x.Endpoint));
         Assert.Contains(a.Logs.Entries, e => e.Level == LogLevel.Debug && e.Message.Contains("CA", StringComparison.Ordinal));
 
+        TestMesh.Step("alpha's status names the refused node and why, and its log warns once, not per hello");
+        var refusal = Assert.Single(a.Node.GetStatus().Refused);
+        Assert.Equal("intruder", refusal.Name);
+        Assert.Contains("CA", refusal.Reason, StringComparison.Ordinal);
+        Assert.Equal(a.Counters.HelloRequestsIgnored, refusal.Count);
+        Assert.Single(a.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("Refused intruder", StringComparison.Ordinal));
+        Assert.Contains(x.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("does not accept this node's certificate", StringComparison.Ordinal));
+
         TestMesh.Step("the intruder knows alpha's key and handshakes directly: its certificate is refused");
         x.Node.AddMemberPeer(a.Node.PublicKey, a.Endpoint);
         mesh.Run(Settle);

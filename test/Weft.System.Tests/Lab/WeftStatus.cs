@@ -9,7 +9,7 @@ namespace Weft.SystemTests.Lab;
 /// that knows the JSON field names (camelCase of the node's NodeStatus/PeerStatus records:
 /// name, meshName, ipv4, ipv6, listenPort, certNotAfter, interface, pid,
 /// peers[{name, kind, nodeId, publicKey, ipv4, ipv6, endpoint, lastHandshake, rxBytes, txBytes,
-/// verified, problem}], counters{name: value}); if they change, only this file changes.
+/// verified, problem}], counters{name: value}, refused[{name, source, reason, count}]); if they change, only this file changes.
 /// Counters may be a flat map or nested objects; nested ones are flattened to "outer.inner".
 /// </summary>
 public sealed class WeftStatus
@@ -58,6 +58,20 @@ public sealed class WeftStatus
         }
 
         Peers = peers;
+        var refused = new List<WeftRefusal>();
+        if (root["refused"] is JsonArray refusedArray)
+        {
+            foreach (var item in refusedArray)
+            {
+                if (item is JsonObject r)
+                {
+                    refused.Add(new WeftRefusal(String(r, "name") ?? "", String(r, "source") ?? "", String(r, "reason") ?? "",
+                        (int)(Number(r, "count") ?? 0)));
+                }
+            }
+        }
+
+        Refused = refused;
         var counters = new Dictionary<string, long>(StringComparer.Ordinal);
         Flatten(root["counters"], "", counters);
         Counters = counters;
@@ -83,6 +97,9 @@ public sealed class WeftStatus
     public DateTimeOffset? CertNotAfter { get; }
 
     public IReadOnlyList<WeftPeerStatus> Peers { get; }
+
+    /// <summary>Nodes this one turned away lately (name as claimed, source endpoint, reason).</summary>
+    public IReadOnlyList<WeftRefusal> Refused { get; }
 
     /// <summary>Every counter by name (nested objects flattened to "a.b").</summary>
     public IReadOnlyDictionary<string, long> Counters { get; }

@@ -129,7 +129,8 @@ public sealed partial class WireGuardDevice
             return false;
         }
 
-        if (!underLoad || cookieChecker.CheckMac2(message, source, Now))
+        var loaded = loadMeter.Observe(Now) || underLoad;
+        if (!loaded || cookieChecker.CheckMac2(message, source, Now))
         {
             return true;
         }

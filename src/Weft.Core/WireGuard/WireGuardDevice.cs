@@ -79,6 +79,7 @@ public sealed partial class WireGuardDevice : IDisposable
     private readonly List<(Keypair Keypair, long DisposeAt)> retired = [];
 
     private volatile bool underLoad;
+    private readonly HandshakeLoadMeter loadMeter;
     private volatile bool disposed;
 
     public WireGuardDevice(
@@ -116,12 +117,17 @@ public sealed partial class WireGuardDevice : IDisposable
         initiationMinimumInterval = ToTimestamp(WireGuardProtocol.InitiationMinimumInterval);
         retiredGrace = ToTimestamp(RetiredKeypairGrace);
         cookieChecker = new CookieChecker(publicKey, this.random, ToTimestamp(WireGuardProtocol.CookieRefreshTime));
+        loadMeter = new HandshakeLoadMeter(ToTimestamp(TimeSpan.FromSeconds(1)), HandshakeLoadMeter.DefaultThreshold);
     }
 
     /// <summary>Our static X25519 public key (a copy).</summary>
     public byte[] PublicKey => (byte[])publicKey.Clone();
 
-    /// <summary>When true, handshake messages without a valid mac2 get a cookie reply instead of an answer.</summary>
+    /// <summary>
+    /// Forces "under load": handshake messages without a valid mac2 get a cookie reply instead of an
+    /// answer. The device also goes under load by itself for a second whenever more than
+    /// <see cref="HandshakeLoadMeter.DefaultThreshold"/> handshake messages arrive in one second.
+    /// </summary>
     public bool UnderLoad
     {
         get => underLoad;

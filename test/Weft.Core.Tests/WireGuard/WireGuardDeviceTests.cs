@@ -310,6 +310,52 @@ public class WireGuardDeviceTests
     }
 
     [Fact]
+    public void A_flood_of_initiations_puts_the_device_under_load_by_itself_and_real_peers_still_get_in()
+    {
+        using var t = new TwoPeers();
+        InMemoryNetwork.Datagram? initiation = null;
+        t.Network.Tap = d =>
+        {
+            initiation ??= d.Type == 1 ? d : null;
+            return true;
+        };
+        t.AliceSends(TwoPeers.Ipv4Packet(1));
+        Assert.NotNull(initiation);
+        var cookiesBefore = t.B.CookieRepliesSent;
+
+        // An attacker replays a valid-mac1 initiation from many spoofed sources within one second.
+        for (var i = 0; i < 400; i++)
+        {
+            var spoofed = new IPEndPoint(IPAddress.Parse("198.51.100.7"), 10_000 + i);
+            t.Network.Inject(initiation!.Data, spoofed, initiation.To);
+        }
+
+        t.Network.Pump();
+        var cookies = t.B.CookieRepliesSent - cookiesBefore;
+        Assert.True(cookies >= 400 - HandshakeLoadMeter.DefaultThreshold, $"only {cookies} cookie replies under a flood");
+
+        // Still under load: a fresh handshake from Alice gets a cookie first, then succeeds with mac2.
+        t.Network.Tap = null;
+        t.Alice.Device.RemovePeer(t.BobAtAlice);
+        var bob = t.Alice.Device.AddPeer(t.Bob.Device.PublicKey, endpoint: t.Bob.Endpoint);
+        t.Alice.Device.Send(bob, TwoPeers.Ipv4Packet(2));
+        t.Network.Pump();
+        Assert.True(t.A.CookieRepliesReceived >= 1);
+        t.Run(TimeSpan.FromSeconds(6));
+        Assert.True(bob.HasSession);
+
+        // A second later without a flood, handshakes need no cookie.
+        var received = t.A.CookieRepliesReceived;
+        t.Run(TimeSpan.FromSeconds(2));
+        t.Alice.Device.RemovePeer(bob);
+        var again = t.Alice.Device.AddPeer(t.Bob.Device.PublicKey, endpoint: t.Bob.Endpoint);
+        t.Alice.Device.Send(again, TwoPeers.Ipv4Packet(3));
+        t.Network.Pump();
+        Assert.True(again.HasSession);
+        Assert.Equal(received, t.A.CookieRepliesReceived);
+    }
+
+    [Fact]
     public void Replayed_initiation_is_rejected_by_its_timestamp()
     {
         using var t = new TwoPeers();

@@ -21,9 +21,8 @@ internal static class SignCommand
         var ipv4 = new Option<string?>("--ipv4") { Description = "IPv4 address (default: the next free one in the mesh range)", HelpName = "ADDR" };
         var ttl = new Option<TimeSpan>("--ttl")
         {
-            Description = $"Certificate validity: {Durations.Help}",
+            Description = $"Certificate validity: {Durations.Help} (default: {InitCommand.DefaultNodeValidityDays} days)",
             HelpName = "DURATION",
-            DefaultValueFactory = _ => TimeSpan.FromDays(InitCommand.DefaultNodeValidityDays),
             CustomParser = result =>
             {
                 var text = result.Tokens[0].Value;
@@ -80,7 +79,8 @@ internal static class SignCommand
             var registry = IssuedAddresses.Load(state);
             var nodeName = parse.GetValue(name) ?? request.SuggestedName;
             var now = context.Time.GetUtcNow();
-            var validity = parse.GetValue(notAfter) is { } end ? end - now : parse.GetValue(ttl);
+            var validity = parse.GetValue(notAfter) is { } end ? end - now
+                : parse.GetResult(ttl) is null ? TimeSpan.FromDays(InitCommand.DefaultNodeValidityDays) : parse.GetValue(ttl);
             if (validity <= TimeSpan.Zero)
             {
                 throw new UserErrorException($"--not-after {parse.GetValue(notAfter):u} is in the past");

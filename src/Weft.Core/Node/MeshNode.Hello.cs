@@ -84,7 +84,7 @@ public sealed partial class MeshNode
     /// not-yet-valid certificate): keep it for <c>weft status</c> and warn once per node and reason.
     /// The asker still gets no answer. Replays and stale hellos of members are not refusals of a node.
     /// </summary>
-    private void NoteRefusedHello(ReadOnlySpan<byte> datagram, IPEndPoint source, DateTimeOffset now)
+    private void NoteRefusedHello(ReadOnlySpan<byte> datagram, Endpoint source, DateTimeOffset now)
     {
         if (!HelloRequest.TryRead(datagram, out var request, out _))
         {

@@ -20,7 +20,7 @@ internal static partial class Log
     public static partial void HelloIgnored(ILogger logger, Endpoint endpoint, string reason);
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Refused {Name} at {Endpoint}: {Reason} It gets no answer.")]
-    public static partial void NodeRefused(ILogger logger, string name, IPEndPoint endpoint, string reason);
+    public static partial void NodeRefused(ILogger logger, string name, Endpoint endpoint, string reason);
 
     [LoggerMessage(EventId = 2008, Level = LogLevel.Warning, Message = "No answer to hello from {Endpoint} after {Attempts} attempts: it is down or unreachable, or it does not accept this node's certificate (nodes answer only members of their own mesh). Still trying.")]
     public static partial void HelloUnanswered(ILogger logger, IPEndPoint endpoint, int attempts);

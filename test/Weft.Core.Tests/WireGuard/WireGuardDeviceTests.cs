@@ -338,7 +338,7 @@ public class WireGuardDeviceTests
         // Still under load: a fresh handshake from Alice gets a cookie first, then succeeds with mac2.
         t.Network.Tap = null;
         t.Alice.Device.RemovePeer(t.BobAtAlice);
-        var bob = t.Alice.Device.AddPeer(t.Bob.Device.PublicKey, endpoint: t.Bob.Endpoint);
+        var bob = t.Alice.Device.AddPeer(t.Bob.Device.PublicKey, endpoint: t.Bob.At);
         t.Alice.Device.Send(bob, TwoPeers.Ipv4Packet(2));
         t.Network.Pump();
         Assert.True(t.A.CookieRepliesReceived >= 1);
@@ -349,7 +349,7 @@ public class WireGuardDeviceTests
         var received = t.A.CookieRepliesReceived;
         t.Run(TimeSpan.FromSeconds(2));
         t.Alice.Device.RemovePeer(bob);
-        var again = t.Alice.Device.AddPeer(t.Bob.Device.PublicKey, endpoint: t.Bob.Endpoint);
+        var again = t.Alice.Device.AddPeer(t.Bob.Device.PublicKey, endpoint: t.Bob.At);
         t.Alice.Device.Send(again, TwoPeers.Ipv4Packet(3));
         t.Network.Pump();
         Assert.True(again.HasSession);

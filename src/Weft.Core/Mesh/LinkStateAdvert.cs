@@ -49,7 +49,7 @@ public sealed class LinkStateAdvert
     private const int MaxPadding = 15;
 
     private LinkStateAdvert(NodeId origin, ulong sequence, DateTimeOffset expires, bool relayWilling, Certificate certificate,
-                            LinkStateNeighbour[] neighbours, int encodedLength)
+                            LinkStateNeighbour[] neighbours, byte[] encoded)
     {
         Origin = origin;
         Sequence = sequence;
@@ -57,7 +57,7 @@ public sealed class LinkStateAdvert
         RelayWilling = relayWilling;
         Certificate = certificate;
         Neighbours = neighbours;
-        EncodedLength = encodedLength;
+        Encoded = encoded;
     }
 
     internal static ReadOnlySpan<byte> SignatureContext => "weft link-state advert v1"u8;
@@ -78,7 +78,10 @@ public sealed class LinkStateAdvert
     public IReadOnlyList<LinkStateNeighbour> Neighbours { get; }
 
     /// <summary>The encoded size without any padding.</summary>
-    public int EncodedLength { get; }
+    public int EncodedLength => Encoded.Length;
+
+    /// <summary>The advert as received (unpadded): what is flooded on, byte for byte.</summary>
+    internal byte[] Encoded { get; }
 
     /// <summary>The encoded size of an advert with a certificate of <paramref name="certificateLength"/> bytes and <paramref name="neighbours"/> neighbours.</summary>
     public static int SizeFor(int certificateLength, int neighbours) => CertificateOffset + certificateLength + 2 + (neighbours * NeighbourSize) + SignatureSize;
@@ -198,7 +201,7 @@ public sealed class LinkStateAdvert
 
         advert = new LinkStateAdvert(origin, BinaryPrimitives.ReadUInt64BigEndian(message[SequenceOffset..]),
                                      DateTimeOffset.FromUnixTimeSeconds((long)expiresSeconds),
-                                     (message[FlagsOffset] & RelayWillingFlag) != 0, certificate, neighbours, length);
+                                     (message[FlagsOffset] & RelayWillingFlag) != 0, certificate, neighbours, message[..length].ToArray());
         error = string.Empty;
         return true;
     }

@@ -65,6 +65,7 @@ public sealed partial class MeshNode
         var timestamp = time.GetTimestamp();
         List<MeshPeer>? joined = null;
         MeshPeer[] neighbours;
+        MeshPeer[] keepalives;
         byte[]? ownAdvert = null;
         string? changedNames = null;
         lock (gate)
@@ -111,7 +112,10 @@ public sealed partial class MeshNode
             }
 
             neighbours = [.. neighbourTable.Values];
+            keepalives = TakeKeepalivesLocked();
         }
+
+        SendKeepalives(keepalives);
 
         if (changedNames is not null)
         {
@@ -149,6 +153,7 @@ public sealed partial class MeshNode
         }
 
         RecomputeRoutesIfChanged();
+        ReleaseHeldPackets();
     }
 
     /// <summary>A link-state advert from <paramref name="peer"/>: verify, keep if newer, flood on.</summary>

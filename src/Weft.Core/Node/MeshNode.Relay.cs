@@ -38,7 +38,13 @@ public sealed partial class MeshNode
     [ThreadStatic]
     private static byte[]? relayReceiveScratch;
 
+    private const int MaxHeldPackets = 16;
+    private static readonly TimeSpan HoldForPeerInitiation = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<NodeId, RelayEndpoint> relayEndpoints = new();
+
+    // ---- guarded by gate ----
+    private readonly Dictionary<MeshPeer, HeldPackets> heldForSession = [];
 
     /// <summary>The path toward <paramref name="destination"/> for display: "via bravo -> charlie", or null when there is none through relays.</summary>
     public string? RelayPathTo(NodeId destination)
@@ -165,6 +171,12 @@ public sealed partial class MeshNode
     /// end-to-end session to that member through the mesh and send the packet (queued until the handshake
     /// through the relays completes). False when no member owns it.
     /// </summary>
+    /// <remarks>
+    /// When both ends start at once (a reply racing the first packet), two WireGuard initiations cross
+    /// and each side ends up a responder waiting for the other (until the 5 s rekey). So only the end
+    /// with the lower node ID initiates at once; the other holds its first packets (at most
+    /// <see cref="MaxHeldPackets"/>) until a session appears or <see cref="HoldForPeerInitiation"/> passes.
+    /// </remarks>
     private bool TrySendThroughMesh(Span<byte> buffer, int offset, int length, bool isIpv6, UInt128 destination)
     {
         var advert = meshMembers.Find(isIpv6, destination);
@@ -177,7 +189,7 @@ public sealed partial class MeshNode
         var wireGuardPeer = device.FindPeer(cert.SessionKey) ?? device.AddPeer(cert.SessionKey, endpoint: RelayEndpointFor(advert.Origin));
         wireGuardPeer.Endpoint ??= RelayEndpointFor(advert.Origin);
         MeshPeer peer;
-        bool sendCertificate;
+        var sendCertificate = false;
         lock (gate)
         {
             if (disposed)
@@ -193,27 +205,30 @@ public sealed partial class MeshNode
 
             if (!peer.Verified)
             {
-                // Verified already: the database checked this certificate against the trust store, and
-                // the WireGuard handshake proves the far end holds its session key.
-                peer.Certificate = cert;
-                peer.CertificateBytes = cert.Encode();
-                peer.Name = cert.Name;
-                peer.Owned = OwnedBy(cert);
-                peer.Problem = null;
-                peer.Verified = true;
-                RebuildRoutesLocked();
-            }
+                if (NodeIdOrder.Instance.Compare(keys.NodeId, advert.Origin) > 0 && !wireGuardPeer.HasSession)
+                {
+                    if (!heldForSession.TryGetValue(peer, out var held))
+                    {
+                        held = new HeldPackets(cert, time.GetTimestamp() + Ticks(HoldForPeerInitiation));
+                        heldForSession[peer] = held;
+                        MeshCounterSet.Add(ref meshCounters.OnDemandSessions);
+                    }
 
-            peer.MayRevealCertificate = true;
-            sendCertificate = !peer.ExchangeComplete && time.GetTimestamp() >= peer.NextCertificateSend;
-            if (sendCertificate)
-            {
-                peer.CertificateSendsLeft = CertificateSendsPerSession;
-                NoteCertificateSentLocked(peer);
+                    if (held.Packets.Count < MaxHeldPackets)
+                    {
+                        var copy = new byte[WireGuardDevice.HeadRoom + length + WireGuardDevice.TailRoom];
+                        buffer.Slice(offset, length).CopyTo(copy.AsSpan(WireGuardDevice.HeadRoom));
+                        held.Packets.Add(copy);
+                    }
+
+                    return true;
+                }
+
+                MeshCounterSet.Add(ref meshCounters.OnDemandSessions);
+                sendCertificate = VerifyFromAdvertLocked(peer, cert);
             }
         }
 
-        MeshCounterSet.Add(ref meshCounters.OnDemandSessions);
         MeshLog.OnDemandSession(logger, cert.Name, advert.Origin.ToString());
         if (sendCertificate)
         {
@@ -223,6 +238,88 @@ public sealed partial class MeshNode
         NodeCounterSet.Add(ref counters.PacketsFromTun);
         device.Send(peer.WireGuard, buffer, offset, length);
         return true;
+    }
+
+    /// <summary>
+    /// Marks an on-demand peer verified by its advert certificate (the database checked it against the
+    /// trust store; the handshake proves the far end holds its session key) and routes to it.
+    /// The certificate exchange still runs inside the session. True when our certificate should be sent now.
+    /// </summary>
+    private bool VerifyFromAdvertLocked(MeshPeer peer, Certificate cert)
+    {
+        if (!peer.Verified)
+        {
+            peer.Certificate = cert;
+            peer.CertificateBytes = cert.Encode();
+            peer.Name = cert.Name;
+            peer.Owned = OwnedBy(cert);
+            peer.Problem = null;
+            peer.Verified = true;
+            RebuildRoutesLocked();
+        }
+
+        peer.MayRevealCertificate = true;
+        if (peer.ExchangeComplete || time.GetTimestamp() < peer.NextCertificateSend)
+        {
+            return false;
+        }
+
+        peer.CertificateSendsLeft = CertificateSendsPerSession;
+        NoteCertificateSentLocked(peer);
+        return true;
+    }
+
+    /// <summary>From the tick: sends held first packets once a session is up (the other end initiated) or the hold expired.</summary>
+    private void ReleaseHeldPackets()
+    {
+        List<(MeshPeer Peer, HeldPackets Held, bool SendCertificate)>? release = null;
+        var now = time.GetTimestamp();
+        lock (gate)
+        {
+            if (heldForSession.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var (peer, held) in heldForSession)
+            {
+                if (peer.Removed || peer.Verified || peer.WireGuard.HasSession || now >= held.Due)
+                {
+                    (release ??= []).Add((peer, held, !peer.Removed && VerifyFromAdvertLocked(peer, held.Certificate)));
+                }
+            }
+
+            release?.ForEach(r => heldForSession.Remove(r.Peer));
+        }
+
+        foreach (var (peer, held, sendCertificate) in release ?? [])
+        {
+            if (peer.Removed)
+            {
+                continue;
+            }
+
+            if (sendCertificate)
+            {
+                SendCertificate(peer, verifiedYours: true);
+            }
+
+            foreach (var packet in held.Packets)
+            {
+                NodeCounterSet.Add(ref counters.PacketsFromTun);
+                device.Send(peer.WireGuard, packet, WireGuardDevice.HeadRoom, packet.Length - WireGuardDevice.HeadRoom - WireGuardDevice.TailRoom);
+            }
+        }
+    }
+
+    /// <summary>First packets for an on-demand peer, held while the other end (lower node ID) gets to initiate.</summary>
+    private sealed class HeldPackets(Certificate certificate, long due)
+    {
+        public Certificate Certificate { get; } = certificate;
+
+        public long Due { get; } = due;
+
+        public List<byte[]> Packets { get; } = [];
     }
 
     /// <summary>A member's name from its advert certificate or its session, else its node ID.</summary>

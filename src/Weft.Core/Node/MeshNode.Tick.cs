@@ -21,6 +21,8 @@ public sealed partial class MeshNode
 
         TickHellos();
 
+        TickMesh();
+
         var sends = new List<(MeshPeer Peer, bool VerifiedYours)>();
         TickCertificates(sends);
         foreach (var (peer, verifiedYours) in sends)

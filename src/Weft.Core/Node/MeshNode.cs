@@ -100,6 +100,7 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
         certificateMessageVerified = CertificateMessage.Create(certificateBytes, verifiedYours: true);
         certificateMessageUnverified = CertificateMessage.Create(certificateBytes, verifiedYours: false);
         trustStore = new TrustStore(ca);
+        InitializeMesh();
         datagrams = transport;
         streamConnector = streams;
         lanAnnouncer = lan;

@@ -14,4 +14,7 @@ public sealed class MeshNodeOptions
 
     /// <summary>At most this many peers may wait with an unverified certificate; the oldest is evicted beyond it.</summary>
     public int MaxPendingPeers { get; set; } = 256;
+
+    /// <summary>Relay envelopes for other members (on by default); when off, the node advertises that it does not relay.</summary>
+    public bool Relay { get; set; } = true;
 }

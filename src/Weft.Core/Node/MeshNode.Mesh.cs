@@ -1,6 +1,7 @@
 using Weft.Core.Identity;
 using Weft.Core.Mesh;
 using Weft.Core.Net;
+using Weft.Core.Paths;
 
 namespace Weft.Core.Node;
 
@@ -11,7 +12,7 @@ namespace Weft.Core.Node;
 /// <remarks>
 /// <code>
 ///  Tick (every ~100 ms) ── TickMesh
-///    neighbours = verified members with a live direct session (not a relay endpoint)
+///    neighbours = verified members whose session uses a live direct path (path probing), cost = its RTT
 ///    set changed, or a cost moved a lot ──► advert pending ──(≥ 500 ms since the last)──► originate
 ///    every 30 s ──► originate (refresh; adverts live 120 s)
 ///    new neighbour ──► send it every advert we hold (database sync)
@@ -65,7 +66,6 @@ public sealed partial class MeshNode
         var timestamp = time.GetTimestamp();
         List<MeshPeer>? joined = null;
         MeshPeer[] neighbours;
-        MeshPeer[] keepalives;
         byte[]? ownAdvert = null;
         string? changedNames = null;
         lock (gate)
@@ -112,10 +112,7 @@ public sealed partial class MeshNode
             }
 
             neighbours = [.. neighbourTable.Values];
-            keepalives = TakeKeepalivesLocked();
         }
-
-        SendKeepalives(keepalives);
 
         if (changedNames is not null)
         {
@@ -192,17 +189,20 @@ public sealed partial class MeshNode
         device.Send(neighbour.WireGuard, advert);
     }
 
-    /// <summary>Verified members with a live direct session, and the cost of each link.</summary>
+    /// <summary>
+    /// Verified members whose session uses a direct path that is alive (path probing: a pong or any
+    /// authenticated message within the dead-after time), and the cost of each link (its RTT).
+    /// </summary>
     private List<(MeshPeer Peer, uint Cost)> CurrentNeighboursLocked()
     {
         var list = new List<(MeshPeer, uint)>();
         foreach (var peer in peers)
         {
             if (peer.Kind == MeshPeerKind.Member && peer.Verified && !peer.Removed && peer.WireGuard.HasSession
-                && peer.WireGuard.Endpoint is { } endpoint && endpoint is not RelayEndpoint
-                && NeighbourLink(peer, out var rtt))
+                && HasLiveDirectPathLocked(peer))
             {
-                list.Add((peer, rtt is { } measured ? LinkStateNeighbour.CostOf(measured) : UnmeasuredCost));
+                var cost = PathRttMsLocked(peer) is { } rttMs ? LinkStateNeighbour.CostOf(TimeSpan.FromMilliseconds(rttMs)) : UnmeasuredCost;
+                list.Add((peer, cost));
             }
         }
 
@@ -288,10 +288,37 @@ public sealed partial class MeshNode
         {
             shortestPaths = paths;
             meshMembers = table;
+            NoteRelayCandidatesLocked(paths);
         }
 
         MeshCounterSet.Add(ref meshCounters.RouteComputations);
         MeshLog.RoutesComputed(logger, paths.ReachableCount, adverts.Count);
+    }
+
+    /// <summary>
+    /// Every member with a session gets "through the mesh" (a relay endpoint) as a path candidate while
+    /// the mesh has a route to it, and loses it when the route is gone; path selection uses it when
+    /// nothing direct works (a cut link, a dead neighbour).
+    /// </summary>
+    private void NoteRelayCandidatesLocked(ShortestPaths paths)
+    {
+        foreach (var peer in peers)
+        {
+            if (peer.Kind != MeshPeerKind.Member || peer.Removed || !peer.Verified)
+            {
+                continue;
+            }
+
+            var relay = RelayEndpointFor(peer.NodeId);
+            if (paths.CostTo(peer.NodeId) is not null)
+            {
+                NotePathLocked(peer, relay, PathSource.Relay);
+            }
+            else if (!relay.Equals(peer.WireGuard.Endpoint))
+            {
+                RemovePathLocked(peer, relay);
+            }
+        }
     }
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);

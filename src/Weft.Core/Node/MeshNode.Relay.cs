@@ -64,6 +64,9 @@ public sealed partial class MeshNode
         return "via " + string.Join(" -> ", names);
     }
 
+    partial void DescribeRelayPath(RelayEndpoint to, ref string? description) =>
+        description = RelayPathTo(to.Destination);
+
     partial void SendRelayed(ReadOnlySpan<byte> datagram, RelayEndpoint to, ref bool handled)
     {
         handled = true;

@@ -297,7 +297,7 @@ public sealed partial class MeshNode
 
     /// <summary>
     /// Every member with a session gets "through the mesh" (a relay endpoint) as a path candidate while
-    /// the mesh has a route to it, and loses it when the route is gone; path selection uses it when
+    /// the mesh has a route to it through other members, and loses it when that route is gone; path selection uses it when
     /// nothing direct works (a cut link, a dead neighbour).
     /// </summary>
     private void NoteRelayCandidatesLocked(ShortestPaths paths)
@@ -309,8 +309,9 @@ public sealed partial class MeshNode
                 continue;
             }
 
+            // Only a route through other members is a different way: a relay "via" the peer itself is its own direct link.
             var relay = RelayEndpointFor(peer.NodeId);
-            if (paths.CostTo(peer.NodeId) is not null)
+            if (paths.TryGetNextHop(peer.NodeId, out var hop) && hop != peer.NodeId)
             {
                 NotePathLocked(peer, relay, PathSource.Relay);
             }

@@ -138,16 +138,17 @@ public sealed partial class MeshNode
         device.Send(hop.WireGuard, scratch, WireGuardDevice.HeadRoom, length);
     }
 
-    /// <summary>The neighbour to hand an envelope for <paramref name="destination"/> to: the destination itself when it is a neighbour, else the shortest path's first hop.</summary>
+    /// <summary>
+    /// The neighbour to hand an envelope for <paramref name="destination"/> to: the destination itself when it
+    /// is a neighbour, else the shortest path's first hop. Never a peer whose session itself goes through
+    /// the mesh (the neighbour table is from the last tick; the session may have moved since), so an
+    /// envelope can never be wrapped into itself.
+    /// </summary>
     private bool TryGetNextHop(NodeId destination, out MeshPeer hop)
     {
         var table = neighbourTable;
-        if (table.TryGetValue(destination, out hop!))
-        {
-            return true;
-        }
-
-        if (shortestPaths.TryGetNextHop(destination, out var id) && table.TryGetValue(id, out hop!))
+        if ((table.TryGetValue(destination, out hop!) || (shortestPaths.TryGetNextHop(destination, out var id) && table.TryGetValue(id, out hop!)))
+            && hop.WireGuard.Endpoint is { Kind: not TransportKind.Relay })
         {
             return true;
         }

@@ -277,6 +277,27 @@ public sealed class LinkStateAdvert
     /// <summary>The sequence number of a message that passed <see cref="TryMeasure"/>.</summary>
     public static ulong ReadSequence(ReadOnlySpan<byte> message) => BinaryPrimitives.ReadUInt64BigEndian(message[SequenceOffset..]);
 
+    /// <summary>True when <paramref name="other"/> (an advert of the same origin) says the same about the topology: neighbours, costs, relay flag, certificate.</summary>
+    public bool SameTopology(LinkStateAdvert other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Origin != Origin || other.RelayWilling != RelayWilling || other.Neighbours.Count != Neighbours.Count
+            || !other.Certificate.EncodedSpan.SequenceEqual(Certificate.EncodedSpan))
+        {
+            return false;
+        }
+
+        for (var i = 0; i < Neighbours.Count; i++)
+        {
+            if (Neighbours[i] != other.Neighbours[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// True when the signature over <paramref name="message"/> (the bytes this advert was decoded
     /// from) verifies with the certificate's signing key. The certificate itself is not checked.

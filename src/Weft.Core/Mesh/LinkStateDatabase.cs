@@ -27,6 +27,7 @@ public sealed class LinkStateDatabase
     private readonly Lock gate = new();
     private readonly SortedDictionary<NodeId, LinkStateAdvert> adverts = new(NodeIdOrder.Instance);
     private long version;
+    private long topologyVersion;
     private long accepted;
     private long duplicate;
     private long stale;
@@ -53,6 +54,22 @@ public sealed class LinkStateDatabase
             lock (gate)
             {
                 return version;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Increases only when what routing depends on changes: an origin appears or goes, or its
+    /// neighbours, costs, relay flag or certificate differ from its previous advert (a refresh that
+    /// only renews the sequence number and expiry does not count).
+    /// </summary>
+    public long TopologyVersion
+    {
+        get
+        {
+            lock (gate)
+            {
+                return topologyVersion;
             }
         }
     }
@@ -149,8 +166,7 @@ public sealed class LinkStateDatabase
                 return Tally(verdict);
             }
 
-            adverts[origin] = decoded;
-            version++;
+            StoreLocked(decoded);
             accepted++;
         }
 
@@ -169,8 +185,7 @@ public sealed class LinkStateDatabase
 
         lock (gate)
         {
-            adverts[self] = own;
-            version++;
+            StoreLocked(own);
         }
     }
 
@@ -200,6 +215,7 @@ public sealed class LinkStateDatabase
 
             removed += gone.Count;
             version++;
+            topologyVersion++;
             return gone.Count;
         }
     }
@@ -219,6 +235,17 @@ public sealed class LinkStateDatabase
         {
             return [.. adverts.Values];
         }
+    }
+
+    private void StoreLocked(LinkStateAdvert advert)
+    {
+        if (!adverts.TryGetValue(advert.Origin, out var held) || !held.SameTopology(advert))
+        {
+            topologyVersion++;
+        }
+
+        adverts[advert.Origin] = advert;
+        version++;
     }
 
     private bool Older(NodeId origin, ulong sequence, out AdvertVerdict verdict)

@@ -261,7 +261,7 @@ public sealed partial class MeshNode
     /// <summary>New shortest paths and member address table when the database changed since the last computation.</summary>
     private void RecomputeRoutesIfChanged()
     {
-        var version = linkState.Version;
+        var version = linkState.TopologyVersion;
         lock (gate)
         {
             if (version == routesBuiltFor)

@@ -143,4 +143,24 @@ public sealed class LinkStateDatabaseTests
                      db.Offer(LinkStateAdvert.Create(keys, foreignCert, 2, mesh.Now + Lifetime, true, []), mesh.Now, out _, out _));
         Assert.Equal(AdvertVerdict.Accepted, db.Offer(LinkStateAdvert.Create(keys, cert, 3, mesh.Now + Lifetime, true, []), mesh.Now, out _, out _));
     }
+
+    [Fact]
+    public void A_refresh_with_the_same_topology_does_not_change_the_topology_version()
+    {
+        var mesh = new TestMesh();
+        var (keys, cert) = mesh.Member("alpha", "100.90.0.2");
+        var b = mesh.Member("bravo", "100.90.0.3").Cert.NodeId;
+        var db = new LinkStateDatabase(mesh.Trust, mesh.Member("self", "100.90.0.1").Cert.NodeId);
+        db.Offer(LinkStateAdvert.Create(keys, cert, 1, mesh.Now + Lifetime, true, [new LinkStateNeighbour(b, 10)]), mesh.Now, out _, out _);
+        var (version, topology) = (db.Version, db.TopologyVersion);
+
+        db.Offer(LinkStateAdvert.Create(keys, cert, 2, mesh.Now + Lifetime, true, [new LinkStateNeighbour(b, 10)]), mesh.Now, out _, out _);
+        Assert.Equal(version + 1, db.Version);
+        Assert.Equal(topology, db.TopologyVersion);
+
+        db.Offer(LinkStateAdvert.Create(keys, cert, 3, mesh.Now + Lifetime, true, [new LinkStateNeighbour(b, 11)]), mesh.Now, out _, out _);
+        Assert.Equal(topology + 1, db.TopologyVersion);
+        db.Offer(LinkStateAdvert.Create(keys, cert, 4, mesh.Now + Lifetime, false, [new LinkStateNeighbour(b, 11)]), mesh.Now, out _, out _);
+        Assert.Equal(topology + 2, db.TopologyVersion);
+    }
 }

@@ -23,6 +23,8 @@ public sealed partial class MeshNode
         TickPaths();
         TickStreamFallback();
 
+        TickMesh();
+
         var sends = new List<(MeshPeer Peer, bool VerifiedYours)>();
         TickCertificates(sends);
         foreach (var (peer, verifiedYours) in sends)

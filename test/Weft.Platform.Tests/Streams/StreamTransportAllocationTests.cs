@@ -1,0 +1,76 @@
+using System.Net;
+using Weft.Core.Net;
+using Xunit;
+
+namespace Weft.Platform.Tests.Streams;
+
+/// <summary>The per-frame paths allocate nothing once warm: measured on the thread that does the work.</summary>
+public sealed class StreamTransportAllocationTests
+{
+    [Theory]
+    [InlineData(TransportKind.Tcp)]
+    [InlineData(TransportKind.Tls)]
+    public void Steady_state_send_and_receive_allocate_nothing(TransportKind kind)
+    {
+        const int WarmUp = 5000, Measured = 50_000, Total = WarmUp + Measured;
+        var atServer = new RecordingStreamHandler();
+        var atClient = new RecordingStreamHandler();
+        long received = 0, startBytes = 0, endBytes = 0;
+        bool intact = true;
+        using var done = new ManualResetEventSlim();
+        atServer.OnDatagram = (datagram, _) =>
+        {
+            // Runs on the connection's read thread: the measurement covers framing, the read and the call.
+            long n = ++received;
+            if (datagram.Length != (int)(n % 1400) + 1 || datagram[0] != (byte)n)
+            {
+                intact = false;
+            }
+
+            if (n == WarmUp)
+            {
+                startBytes = GC.GetAllocatedBytesForCurrentThread();
+            }
+            else if (n == Total)
+            {
+                endBytes = GC.GetAllocatedBytesForCurrentThread();
+                done.Set();
+            }
+        };
+
+        using var server = StreamTransportTests.Started(atServer);
+        using var client = StreamTransportTests.Started(atClient);
+        client.Connect(new IPEndPoint(IPAddress.Loopback, StreamTransportTests.PortOf(server, kind)), kind);
+        var connection = atClient.NextConnected();
+        atServer.NextConnected();
+
+        var payload = new byte[1400];
+        for (long n = 1; n <= WarmUp; n++)
+        {
+            Send(connection, payload, n);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (long n = WarmUp + 1; n <= Total; n++)
+        {
+            Send(connection, payload, n);
+        }
+
+        long sendAllocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(done.Wait(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken), $"only {Volatile.Read(ref received)} of {Total} frames arrived");
+        long receiveAllocated = Volatile.Read(ref endBytes) - Volatile.Read(ref startBytes);
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{kind}: {Measured} frames of 1..1400 bytes; send thread allocated {sendAllocated} B, read thread {receiveAllocated} B");
+        Assert.True(Volatile.Read(ref intact));
+        Assert.Equal(0, sendAllocated);
+        Assert.Equal(0, receiveAllocated);
+        Assert.Equal(0, client.SendDrops);
+    }
+
+    private static void Send(StreamConnection connection, byte[] payload, long n)
+    {
+        var datagram = payload.AsSpan(0, (int)(n % 1400) + 1);
+        datagram[0] = (byte)n;
+        connection.Send(datagram);
+    }
+}

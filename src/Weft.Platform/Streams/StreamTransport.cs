@@ -21,7 +21,7 @@ namespace Weft.Platform.Streams;
 ///  Connect(remote, kind) (any thread): limit check ─ new connection + its thread (connect, handshake)
 ///  connection thread (one each): open ─ OnStreamConnected ─ read frames → OnStreamDatagram ─ OnStreamClosed
 ///  senders (any threads): connection.Send ─ per-connection lock ─ one write of header+payload
-///  sweeper thread: closes open connections idle for IdleTimeout
+///  sweeper thread: closes open connections idle for IdleTimeout, connects/handshakes past their timeouts
 /// </code>
 /// <para>TLS authenticates nothing here: the server certificate is self-signed and made at start,
 /// clients accept any certificate and send no SNI. Who is on the other end is the hello's and the
@@ -307,6 +307,8 @@ public sealed class StreamTransport : IStreamConnector, IDisposable
 
     internal void CountBrokenStream() => Interlocked.Increment(ref _brokenStreams);
 
+    internal void CountIdleTimeout() => Interlocked.Increment(ref _idleTimeouts);
+
     internal void CountHandshakeFailure() => Interlocked.Increment(ref _handshakeFailures);
 
     /// <summary>A connection's thread is about to end: it no longer counts against the limit.</summary>
@@ -448,7 +450,8 @@ public sealed class StreamTransport : IStreamConnector, IDisposable
     private void SweepLoop()
     {
         var idle = (long)Options.IdleTimeout.TotalMilliseconds;
-        var interval = TimeSpan.FromMilliseconds(Math.Clamp(idle / 4, 10, 1000));
+        var shortest = Math.Min(idle, (long)Math.Min(Options.HandshakeTimeout.TotalMilliseconds, Options.ConnectTimeout.TotalMilliseconds));
+        var interval = TimeSpan.FromMilliseconds(Math.Clamp(shortest / 4, 10, 1000));
         var snapshot = new List<StreamTransportConnection>();
         while (!_stopping.Wait(interval))
         {
@@ -461,10 +464,8 @@ public sealed class StreamTransport : IStreamConnector, IDisposable
             var now = Environment.TickCount64;
             foreach (var connection in snapshot)
             {
-                if (connection.CloseIfIdle(now, idle))
-                {
-                    Interlocked.Increment(ref _idleTimeouts);
-                }
+                connection.CloseIfOverdue(now);
+                connection.CloseIfIdle(now, idle);
             }
         }
     }

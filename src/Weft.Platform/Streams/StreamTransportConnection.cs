@@ -66,6 +66,7 @@ internal sealed class StreamTransportConnection : StreamConnection
     private int _state;                  // StateOpening → StateOpen → StateClosed (Interlocked/Volatile)
     private string? _closeReason;        // first reason a local Close gave (Interlocked)
     private long _lastFrameTicks;        // Environment.TickCount64 of the last received frame (read by the sweeper)
+    private OpeningDeadline? _deadline;   // when connecting/shaking hands must be done (read by the sweeper)
 
     /// <summary>An outbound connection: its thread will connect to <paramref name="remote"/>.</summary>
     public StreamTransportConnection(StreamTransport transport, TransportKind kind, IPEndPoint remote)
@@ -170,6 +171,7 @@ internal sealed class StreamTransportConnection : StreamConnection
             return false;
         }
 
+        _transport.CountIdleTimeout(); // before the close, so the count is there when the handler hears of it
         Close("idle timeout");
         return true;
     }
@@ -230,19 +232,19 @@ internal sealed class StreamTransportConnection : StreamConnection
     }
 
     /// <summary>Connects (and for TLS shakes hands); null on success, else why not.</summary>
+    /// <remarks>
+    /// Only synchronous socket calls, on purpose: one async operation (or a non-blocking connect)
+    /// switches the socket to .NET's emulated blocking mode for good, where every read or send that
+    /// has to wait allocates. The connect is a plain blocking connect(); the sweeper enforces the
+    /// timeout by shutting the socket down, which ends a connect in progress (SYN_SENT) at once.
+    /// </remarks>
     private string? ConnectOutbound()
     {
-        var options = _transport.Options;
+        var timeout = _transport.Options.ConnectTimeout;
+        SetDeadline(timeout, $"no answer within {timeout.TotalSeconds:0.###} s");
         try
         {
-            using (var timeout = new CancellationTokenSource(options.ConnectTimeout))
-            {
-                _socket.ConnectAsync(_remote, timeout.Token).AsTask().GetAwaiter().GetResult();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            return $"no answer within {options.ConnectTimeout.TotalSeconds:0.###} s";
+            _socket.Connect(_remote);
         }
         catch (SocketException e)
         {
@@ -280,22 +282,26 @@ internal sealed class StreamTransportConnection : StreamConnection
         return Handshake(tls, server: true);
     }
 
+    /// <summary>
+    /// A synchronous TLS handshake (see <see cref="ConnectOutbound"/> for why not async); the sweeper
+    /// closes the socket if it is not done by the deadline, which ends the blocked read.
+    /// </summary>
     private string? Handshake(SslStream tls, bool server)
     {
-        var options = _transport.Options;
+        var timeout = _transport.Options.HandshakeTimeout;
+        SetDeadline(timeout, $"TLS handshake not done within {timeout.TotalSeconds:0.###} s");
         try
         {
-            using var timeout = new CancellationTokenSource(options.HandshakeTimeout);
-            var handshake = server
-                ? tls.AuthenticateAsServerAsync(_transport.TlsServerOptions!, timeout.Token)
-                : tls.AuthenticateAsClientAsync(StreamTransport.TlsClientOptions, timeout.Token);
-            handshake.GetAwaiter().GetResult();
+            if (server)
+            {
+                tls.AuthenticateAsServer(_transport.TlsServerOptions!);
+            }
+            else
+            {
+                tls.AuthenticateAsClient(StreamTransport.TlsClientOptions);
+            }
+
             return null;
-        }
-        catch (OperationCanceledException)
-        {
-            _transport.CountHandshakeFailure();
-            return $"TLS handshake not done within {options.HandshakeTimeout.TotalSeconds:0.###} s";
         }
         catch (Exception e) when (e is AuthenticationException or IOException or SocketException or ObjectDisposedException)
         {
@@ -303,6 +309,18 @@ internal sealed class StreamTransportConnection : StreamConnection
             return "TLS handshake failed: " + e.Message;
         }
     }
+
+    /// <summary>Called by the sweeper: closes a connection still connecting or shaking hands past its deadline.</summary>
+    internal void CloseIfOverdue(long nowTicks)
+    {
+        if (Volatile.Read(ref _deadline) is { } deadline && nowTicks > deadline.Ticks && Volatile.Read(ref _state) == StateOpening)
+        {
+            Close(deadline.Reason);
+        }
+    }
+
+    private void SetDeadline(TimeSpan timeout, string reason) =>
+        Volatile.Write(ref _deadline, new OpeningDeadline(Environment.TickCount64 + (long)timeout.TotalMilliseconds, reason));
 
     /// <summary>
     /// Reads and delivers frames until the stream ends; returns why it ended. Allocates nothing once
@@ -401,4 +419,7 @@ internal sealed class StreamTransportConnection : StreamConnection
         SocketError.AccessDenied => "not permitted (firewall?)",
         _ => "connect failed: " + error,
     };
+
+    /// <summary>The current opening step's deadline (Environment.TickCount64) and the failure reason if it passes.</summary>
+    private sealed record OpeningDeadline(long Ticks, string Reason);
 }

@@ -155,6 +155,29 @@ public sealed class StreamTransportFailureTests
     }
 
     [Fact]
+    public void A_connect_that_gets_no_answer_fails_after_the_connect_timeout()
+    {
+        // A listener whose accept queue is full: Linux drops further SYNs, so a connect hangs like one to a dead host.
+        using var full = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        full.Listen(0);
+        var remote = (IPEndPoint)full.LocalEndPoint!;
+        using var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        filler.Connect(remote);
+
+        var events = new RecordingStreamHandler();
+        using var transport = StreamTransportTests.Started(events, new StreamTransportOptions { ConnectTimeout = TimeSpan.FromMilliseconds(300) });
+        var clock = Stopwatch.StartNew();
+        transport.Connect(remote, TransportKind.Tcp);
+        var failure = events.NextFailed();
+        Log($"failed after {clock.ElapsedMilliseconds} ms: {failure.Reason}");
+        Assert.Equal("no answer within 0.3 s", failure.Reason);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+        Assert.Equal(0, transport.ConnectionCount);
+        Assert.Empty(events.Connected);
+    }
+
+    [Fact]
     public void A_tls_server_that_never_answers_fails_the_connect_after_the_handshake_timeout()
     {
         using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);

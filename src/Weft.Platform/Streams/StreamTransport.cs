@@ -20,7 +20,8 @@ namespace Weft.Platform.Streams;
 ///  accept thread (per listener): accept ─ limit check ─ new connection + its thread
 ///  Connect(remote, kind) (any thread): limit check ─ new connection + its thread (connect, handshake)
 ///  connection thread (one each): open ─ OnStreamConnected ─ read frames → OnStreamDatagram ─ OnStreamClosed
-///  senders (any threads): connection.Send ─ per-connection lock ─ one write of header+payload
+///  senders (any threads): connection.Send ─ per-connection lock ─ room in the send buffer? ─ one write of header+payload
+///                                                                  (no: drop and count, never wait)
 ///  sweeper thread: closes open connections idle for IdleTimeout, connects/handshakes past their timeouts
 /// </code>
 /// <para>TLS authenticates nothing here: the server certificate is self-signed and made at start,
@@ -57,6 +58,7 @@ public sealed class StreamTransport : IStreamConnector, IDisposable
     private long _framesReceived;
     private long _framesSent;
     private long _sendDrops;
+    private long _sendCongested;
     private long _protocolErrors;
     private long _brokenStreams;
     private long _idleTimeouts;
@@ -147,8 +149,11 @@ public sealed class StreamTransport : IStreamConnector, IDisposable
 
     public long FramesSent => Interlocked.Read(ref _framesSent);
 
-    /// <summary>Datagrams not sent: connection not open, write failed or timed out, empty or over 65535 bytes.</summary>
+    /// <summary>Datagrams not sent: connection not open, congested, write failed or timed out, empty or over 65535 bytes.</summary>
     public long SendDrops => Interlocked.Read(ref _sendDrops);
+
+    /// <summary>The part of <see cref="SendDrops"/> dropped because the connection's send buffer was nearly full.</summary>
+    public long SendCongested => Interlocked.Read(ref _sendCongested);
 
     /// <summary>Connections closed for a zero-length frame.</summary>
     public long ProtocolErrors => Interlocked.Read(ref _protocolErrors);
@@ -302,6 +307,12 @@ public sealed class StreamTransport : IStreamConnector, IDisposable
     internal void CountFrameSent() => Interlocked.Increment(ref _framesSent);
 
     internal void CountSendDropped() => Interlocked.Increment(ref _sendDrops);
+
+    internal void CountSendCongested()
+    {
+        Interlocked.Increment(ref _sendCongested);
+        Interlocked.Increment(ref _sendDrops);
+    }
 
     internal void CountProtocolError() => Interlocked.Increment(ref _protocolErrors);
 

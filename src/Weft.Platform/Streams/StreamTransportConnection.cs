@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using Weft.Core.Net;
 
@@ -34,6 +35,9 @@ namespace Weft.Platform.Streams;
 /// handler may write into it). <c>_writeBuffer</c> is guarded by <c>_writeLock</c>, as are writes to the
 /// stream. Both start small and grow to the largest frame seen (at most 65537 bytes), so steady-state
 /// reads and sends allocate nothing.</para>
+/// <para>Congestion: a send finds the socket's send buffer nearly full (the peer reads slower than we
+/// send) → the frame is dropped and counted, never queued and never waited for, as UDP would drop it;
+/// WireGuard and the traffic inside cope with loss, and one slow peer cannot stall the node's sending threads.</para>
 /// </remarks>
 internal sealed class StreamTransportConnection : StreamConnection
 {
@@ -122,6 +126,14 @@ internal sealed class StreamTransportConnection : StreamConnection
                 return;
             }
 
+            if (!HasSendRoom())
+            {
+                // The peer (or the path) is not keeping up: drop the whole frame like a full UDP queue
+                // would, rather than block the sending thread (the TUN reader, the tick) behind one peer.
+                _transport.CountSendCongested();
+                return;
+            }
+
             var buffer = _writeBuffer;
             if (buffer.Length < frameLength)
             {
@@ -174,6 +186,23 @@ internal sealed class StreamTransportConnection : StreamConnection
         _transport.CountIdleTimeout(); // before the close, so the count is there when the handler hears of it
         Close("idle timeout");
         return true;
+    }
+
+    /// <summary>
+    /// True when the kernel reports the socket writable (for TCP: at least a third of the send buffer
+    /// free), so a frame almost surely goes out without waiting; <see cref="StreamTransportOptions.SendTimeout"/>
+    /// bounds the rare wait that remains. One poll() per send, no allocation.
+    /// </summary>
+    private bool HasSendRoom()
+    {
+        try
+        {
+            return _socket.Poll(0, SelectMode.SelectWrite);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     private static int GrowTo(int needed) =>
@@ -324,8 +353,10 @@ internal sealed class StreamTransportConnection : StreamConnection
 
     /// <summary>
     /// Reads and delivers frames until the stream ends; returns why it ended. Allocates nothing once
-    /// the read buffer has grown to the largest frame seen.
+    /// the read buffer has grown to the largest frame seen. Jitted optimized at once: the method runs
+    /// one loop for the connection's life, and a tier-up by on-stack replacement mid-run would allocate.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string ReadFrames()
     {
         var stream = _stream!;

@@ -21,6 +21,11 @@ internal sealed class RecordingStreamHandler : IStreamHandler
 
     public BlockingCollection<(IPEndPoint Remote, TransportKind Kind, string Reason)> Failed { get; } = [];
 
+    private long _received;
+
+    /// <summary>Datagrams received so far (recorded or given to <see cref="OnDatagram"/>).</summary>
+    public long Received => Interlocked.Read(ref _received);
+
     /// <summary>When set, called instead of recording datagrams (must not allocate if measured).</summary>
     public Action<Span<byte>, StreamConnection>? OnDatagram { get; set; }
 
@@ -28,6 +33,7 @@ internal sealed class RecordingStreamHandler : IStreamHandler
 
     public void OnStreamDatagram(Span<byte> datagram, StreamConnection connection)
     {
+        Interlocked.Increment(ref _received);
         if (OnDatagram is { } callback)
         {
             callback(datagram, connection);
@@ -41,6 +47,24 @@ internal sealed class RecordingStreamHandler : IStreamHandler
     public void OnStreamClosed(StreamConnection connection) => Closed.Add(connection);
 
     public void OnStreamConnectFailed(IPEndPoint remote, TransportKind kind, string reason) => Failed.Add((remote, kind, reason));
+
+    /// <summary>
+    /// Paces a sender: waits (yielding, allocation-free) until at most <paramref name="window"/> of the
+    /// <paramref name="sent"/> datagrams are still in flight, so a fast loop never meets the congestion drop.
+    /// </summary>
+    public void WaitForWindow(long sent, long window)
+    {
+        var start = Environment.TickCount64;
+        while (sent - Interlocked.Read(ref _received) > window)
+        {
+            if (Environment.TickCount64 - start > 30_000)
+            {
+                throw new TimeoutException($"receiver stuck at {Received} of {sent}");
+            }
+
+            Thread.Yield();
+        }
+    }
 
     public StreamConnection NextConnected()
     {

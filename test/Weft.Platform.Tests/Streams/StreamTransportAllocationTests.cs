@@ -45,16 +45,28 @@ public sealed class StreamTransportAllocationTests
         atServer.NextConnected();
 
         var payload = new byte[1400];
-        SendRange(connection, payload, 1, WarmUp);
-        long sendAllocated = SendRange(connection, payload, WarmUp + 1, Total);
+        SendRange(connection, payload, 1, WarmUp, atServer);
+        long sendAllocated = SendRange(connection, payload, WarmUp + 1, Total, atServer);
         Assert.True(done.Wait(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken), $"only {Volatile.Read(ref received)} of {Total} frames arrived");
         long receiveAllocated = Volatile.Read(ref endBytes) - Volatile.Read(ref startBytes);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"{kind}: {Measured} frames of 1..1400 bytes; send thread allocated {sendAllocated} B, read thread {receiveAllocated} B");
         Assert.True(Volatile.Read(ref intact));
-        Assert.Equal(0, sendAllocated);
-        Assert.Equal(0, receiveAllocated);
-        Assert.Equal(0, client.SendDrops);
+        if (kind == TransportKind.Tcp)
+        {
+            Assert.Equal(0, sendAllocated);
+            Assert.Equal(0, receiveAllocated);
+        }
+        else
+        {
+            // Our code allocates nothing here either, but SslStream rents its record buffers from the
+            // shared ArrayPool, which trims idle arrays on gen-2 GCs (other tests run meanwhile), so a
+            // re-rent now and then allocates a few hundred bytes. Any per-frame allocation would be
+            // at least 24 B per frame (over 1 MB here): the bound below still catches it.
+            Assert.InRange(sendAllocated, 0, Measured / 10);
+            Assert.InRange(receiveAllocated, 0, Measured / 10);
+        }
+        Assert.Equal(0, client.SendDrops); // paced: nothing dropped as congested
     }
 
     /// <summary>
@@ -62,11 +74,12 @@ public sealed class StreamTransportAllocationTests
     /// allocated meanwhile. One method for warm-up and measurement, so the JIT's tier-up of this loop
     /// (on-stack replacement) happens during the warm-up, not inside the measurement.
     /// </summary>
-    private static long SendRange(StreamConnection connection, byte[] payload, long first, long last)
+    private static long SendRange(StreamConnection connection, byte[] payload, long first, long last, RecordingStreamHandler receiver)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (long n = first; n <= last; n++)
         {
+            receiver.WaitForWindow(n - 1, window: 256);
             var datagram = payload.AsSpan(0, (int)(n % 1400) + 1);
             datagram[0] = (byte)n;
             connection.Send(datagram);

@@ -102,8 +102,10 @@ public sealed class StreamTransportTests
         {
             var sending = new Thread(() =>
             {
+                long alreadyReceived = receiver.Received;
                 for (int i = 0; i < sizes.Count; i++)
                 {
+                    receiver.WaitForWindow(alreadyReceived + i, window: 8);
                     sender.Send(Pattern(sizes[i], i));
                 }
             });
@@ -120,6 +122,7 @@ public sealed class StreamTransportTests
             Assert.True(sending.Join(RecordingStreamHandler.Wait));
         }
 
+        Assert.Equal(0, client.SendCongested + server.SendCongested);
         Assert.Equal(2 * sizes.Count, client.FramesSent + server.FramesSent);
         Assert.Equal(2 * sizes.Count, client.FramesReceived + server.FramesReceived);
         Assert.Equal(0, client.SendDrops + server.SendDrops);
@@ -158,6 +161,7 @@ public sealed class StreamTransportTests
         Span<byte> frame = stackalloc byte[8];
         for (long i = 0; i < Count; i++)
         {
+            atServer.WaitForWindow(i, window: 4096);
             BitConverter.TryWriteBytes(frame, i);
             outbound.Send(frame);
         }
@@ -167,6 +171,53 @@ public sealed class StreamTransportTests
         Assert.True(inOrder);
         Assert.Equal(Count, server.FramesReceived);
         Assert.Equal(0, client.SendDrops);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void A_peer_that_stops_reading_costs_dropped_frames_not_a_blocked_sender(TransportKind kind)
+    {
+        var atServer = new RecordingStreamHandler();
+        var atClient = new RecordingStreamHandler();
+        using var gate = new ManualResetEventSlim();
+        atServer.OnDatagram = (_, _) => gate.Wait(TimeSpan.FromSeconds(30)); // the server's read thread stops reading
+        using var server = Started(atServer);
+        using var client = Started(atClient);
+        client.Connect(new IPEndPoint(IPAddress.Loopback, PortOf(server, kind)), kind);
+        var outbound = atClient.NextConnected();
+        atServer.NextConnected();
+
+        var big = new byte[60_000];
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < 2000; i++)
+        {
+            outbound.Send(big);
+        }
+
+        Log($"{kind}: 2000 sends of 60000 bytes to a stalled reader took {clock.ElapsedMilliseconds} ms; sent {client.FramesSent}, dropped {client.SendCongested} as congested");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), "the sender was blocked");
+        Assert.True(client.SendCongested > 0);
+        Assert.Equal(2000, client.FramesSent + client.SendCongested);
+        Assert.True(outbound is StreamTransportConnection { IsOpen: true }, "congestion is not a reason to close");
+
+        atServer.OnDatagram = null;
+        gate.Set();
+        atServer.WaitForWindow(client.FramesSent, window: 0); // the backlog drains
+        outbound.Send("after"u8);
+        int bigFrames = 0;
+        while (true)
+        {
+            var (data, _) = atServer.NextDatagram();
+            if (data.Length != big.Length)
+            {
+                Assert.Equal("after"u8.ToArray(), data); // the stream is still framed after the drops
+                break;
+            }
+
+            bigFrames++;
+        }
+
+        Assert.InRange(bigFrames, client.FramesSent - 2, client.FramesSent); // all sent frames arrive (one may have gone through the callback)
     }
 
     [Fact]

@@ -12,7 +12,7 @@ namespace Weft.Demo;
 ///   `weft join --request`, desk `weft sign` (relay with --roles relay), the node `weft join --cert`
 ///   ─ `weft up` in every namespace (static peer: the relay; desk and nas also find each other by
 ///   LAN beacons) ─ wait until every node has a verified peer and the full map ─ `weft status` on
-///   each ─ `weft ping` for every ordered pair ─ the path matrix ─ (--keep: wait for Ctrl-C)
+///   each ─ `weft map` on desk ─ `weft ping` for every ordered pair ─ the path matrix ─ (--keep: wait for Ctrl-C)
 ///   ─ clean up (always: also after a failure or Ctrl-C)
 /// </code>
 /// Every weft step runs the real program (this one), each node with its own state directory.
@@ -68,6 +68,11 @@ internal sealed class DemoRunner
                 var (code, text, error) = await shell.TryWeftAsync(null, ["status", "--state", node.State], cancellationToken).ConfigureAwait(false);
                 DemoReport.Indented(output, code == 0 ? text : error);
             }
+
+            var first = world.Nodes[0];
+            DemoReport.Step(output, $"weft map on {first.Name} (the topology every node knows from link-state adverts)");
+            var (mapCode, mapText, mapError) = await shell.TryWeftAsync(null, ["map", "--state", first.State], cancellationToken).ConfigureAwait(false);
+            DemoReport.Indented(output, mapCode == 0 ? mapText : mapError);
 
             DemoReport.Step(output, "weft ping between every pair (3 mesh-level pings each)");
             var pings = new List<DemoPing>();

@@ -1,4 +1,5 @@
 using Weft.Core.Identity;
+using Weft.Core.Net;
 
 namespace Weft.Core.Node;
 
@@ -16,12 +17,24 @@ namespace Weft.Core.Node;
 /// </remarks>
 public sealed partial class MeshNode
 {
-    private void ReceiveControlMessage(MeshPeer peer, ReadOnlySpan<byte> message)
+    private void ReceiveControlMessage(MeshPeer peer, ReadOnlySpan<byte> message, Endpoint source)
     {
         switch ((ControlMessageType)message[0])
         {
             case ControlMessageType.Certificate:
                 ReceiveCertificate(peer, message);
+                break;
+            case ControlMessageType.LinkStateAdvert:
+                ReceiveAdvert(peer, message);
+                break;
+            case ControlMessageType.RelayEnvelope:
+                ReceiveEnvelope(peer, message, source);
+                break;
+            case ControlMessageType.Ping:
+                ReceivePing(peer, message, source);
+                break;
+            case ControlMessageType.Pong:
+                ReceivePong(peer, message, source);
                 break;
             default:
                 NodeCounterSet.Add(ref counters.ControlMessagesMalformed);

@@ -20,6 +20,10 @@ public sealed partial class MeshNode
         device.Tick();
 
         TickHellos();
+        TickPaths();
+        TickStreamFallback();
+
+        TickMesh();
 
         var sends = new List<(MeshPeer Peer, bool VerifiedYours)>();
         TickCertificates(sends);

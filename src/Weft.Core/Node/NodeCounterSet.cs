@@ -28,6 +28,14 @@ internal sealed class NodeCounterSet
     public long TxDroppedMalformedIp;
     public long PendingPeersAccepted;
     public long PendingPeersEvicted;
+    public long TxDroppedNoRelay;
+    public long PingsSent;
+    public long PingsIgnored;
+    public long PongsSent;
+    public long PongsReceived;
+    public long PongsUnexpected;
+    public long PathSwitches;
+    public long StreamConnectsStarted;
 
     public static void Add(ref long counter) => Interlocked.Increment(ref counter);
 
@@ -52,5 +60,13 @@ internal sealed class NodeCounterSet
         TxDroppedMalformedIp: Volatile.Read(ref TxDroppedMalformedIp),
         PendingPeersAccepted: Volatile.Read(ref PendingPeersAccepted),
         PendingPeersEvicted: Volatile.Read(ref PendingPeersEvicted),
+        TxDroppedNoRelay: Volatile.Read(ref TxDroppedNoRelay),
+        PingsSent: Volatile.Read(ref PingsSent),
+        PingsIgnored: Volatile.Read(ref PingsIgnored),
+        PongsSent: Volatile.Read(ref PongsSent),
+        PongsReceived: Volatile.Read(ref PongsReceived),
+        PongsUnexpected: Volatile.Read(ref PongsUnexpected),
+        PathSwitches: Volatile.Read(ref PathSwitches),
+        StreamConnectsStarted: Volatile.Read(ref StreamConnectsStarted),
         WireGuard: wireGuard);
 }

@@ -1,4 +1,4 @@
-using System.Net;
+using Weft.Core.Net;
 
 namespace Weft.Core.WireGuard;
 
@@ -28,13 +28,13 @@ public sealed class WireGuardPeer
     internal const long Never = long.MinValue / 4;
 
     private readonly byte[] publicKey;
-    private volatile IPEndPoint? endpoint;
+    private volatile Endpoint? endpoint;
     private long rxBytes;
     private long txBytes;
     private long lastHandshakeUnixMs = long.MinValue;
     private long persistentKeepaliveTicks;
 
-    internal WireGuardPeer(WireGuardDevice device, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> presharedKey, IPEndPoint? endpoint, long cookieLifetime)
+    internal WireGuardPeer(WireGuardDevice device, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> presharedKey, Endpoint? endpoint, long cookieLifetime)
     {
         Device = device;
         this.publicKey = publicKey.ToArray();
@@ -48,10 +48,20 @@ public sealed class WireGuardPeer
     public byte[] PublicKey => (byte[])publicKey.Clone();
 
     /// <summary>Where to send; updated by any authenticated packet from a new source (roaming).</summary>
-    public IPEndPoint? Endpoint
+    public Endpoint? Endpoint
     {
         get => endpoint;
         set => endpoint = value;
+    }
+
+    /// <summary>Monotonic timestamp (TimeProvider units) of the last authenticated message from <see cref="Endpoint"/>, or null.</summary>
+    public long? LastReceiveFromEndpoint
+    {
+        get
+        {
+            var at = Volatile.Read(ref LastEndpointReceiveAt);
+            return at == Never ? null : at;
+        }
     }
 
     /// <summary>Wall-clock time of the last completed handshake.</summary>
@@ -162,6 +172,9 @@ public sealed class WireGuardPeer
 
     /// <summary>Start a handshake at this timestamp (armed when data is sent, disarmed by any authenticated receive).</summary>
     internal long NewHandshakeDeadline = NotArmed;
+
+    /// <summary>Timestamp of the last authenticated message received from the peer's current endpoint.</summary>
+    internal long LastEndpointReceiveAt = Never;
 
     /// <summary>Timestamp of the last authenticated packet sent or received (persistent keepalive).</summary>
     internal long LastTraversalAt = Never;

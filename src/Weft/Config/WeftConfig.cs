@@ -22,5 +22,8 @@ internal sealed class WeftConfig
     /// <summary>Minimum log level (trace, debug, information, warning, error, critical, none).</summary>
     public string? LogLevel { get; init; }
 
+    /// <summary>TCP port for TLS connections on relay nodes (1..65535).</summary>
+    public int? TlsPort { get; init; }
+
     public static WeftConfig Empty { get; } = new();
 }

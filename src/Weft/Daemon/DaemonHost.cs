@@ -6,6 +6,7 @@ using Weft.Core.Identity;
 using Weft.Core.Node;
 using Weft.LocalApi;
 using Weft.Platform;
+using Weft.Platform.Streams;
 using Weft.State;
 
 namespace Weft.Daemon;
@@ -13,7 +14,7 @@ namespace Weft.Daemon;
 /// <summary>
 /// <c>weft up</c>: runs this node in the foreground until SIGINT or SIGTERM.
 /// <code>
-///  start:  load identity ─ lock state dir ─ UDP socket ─ TUN (mtu, IPv4/prefix, IPv6/48, up)
+///  start:  load identity ─ lock state dir ─ UDP socket ─ TCP/TLS listeners ─ TUN (mtu, IPv4/prefix, IPv6/48, up)
 ///          ─ MeshNode ─ UDP receive thread ─ WireGuard peers from state ─ static peers
 ///          ─ TUN read thread ─ 100 ms tick thread ─ local API (Unix socket)
 ///  run:    UDP thread  → MeshNode.OnDatagram  → WireGuard → TUN write
@@ -61,10 +62,15 @@ internal static class DaemonHost
 
         using var signal = new ShutdownSignal();
         using var transport = Platform(() => new UdpTransport(settings.ListenPort)); // before the TUN: a busy port leaves no device behind
+        var streamEvents = new DeferredStreamHandler(); // TCP on the UDP port; TLS too on relays (a busy TLS port is a warning)
+        using var streams = Platform(() => new StreamTransport(streamEvents, transport.LocalPort,
+            certificate.HasRole("relay") ? settings.TlsPort : null, loggers.CreateLogger("Weft.Streams")));
         using var tun = CreateInterface(settings, certificate, logger);
         var options = new MeshNodeOptions { ListenPort = transport.LocalPort, Mtu = settings.Mtu };
-        using var node = new MeshNode(keys, certificate, ca, options, transport, tun, time, loggers);
+        using var node = new MeshNode(keys, certificate, ca, options, transport, tun, time, loggers, streams: streams);
+        streamEvents.Target = node;
         transport.StartReceiving(node.OnDatagram);
+        streams.Start();
 
         foreach (var peer in wireGuardPeers.Peers)
         {
@@ -114,6 +120,7 @@ internal static class DaemonHost
         }
 
         // The tick thread and the API have stopped; close the sockets, then the device (which wakes the reader).
+        streams.Dispose();
         transport.Dispose();
         tun.Dispose();
         reader.Join();

@@ -72,7 +72,8 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
 
     public MeshNode(NodeKeys keys, Certificate certificate, CaCertificate ca, MeshNodeOptions options,
                     IDatagramTransport transport, ITunWriter tun, TimeProvider time, ILoggerFactory? loggers = null,
-                    IRandomSource? random = null)
+                    IRandomSource? random = null, IStreamConnector? streams = null, ILanAnnouncer? lan = null,
+                    IPeerCacheStore? cache = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(certificate);
@@ -99,8 +100,11 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
         certificateMessageVerified = CertificateMessage.Create(certificateBytes, verifiedYours: true);
         certificateMessageUnverified = CertificateMessage.Create(certificateBytes, verifiedYours: false);
         trustStore = new TrustStore(ca);
-        device = new WireGuardDevice(keys.SessionPrivateKey, transport, time, this, loggers.CreateLogger<WireGuardDevice>(), this.random);
-        helloTransport = transport;
+        datagrams = transport;
+        streamConnector = streams;
+        lanAnnouncer = lan;
+        peerCacheStore = cache;
+        device = new WireGuardDevice(keys.SessionPrivateKey, this, time, this, loggers.CreateLogger<WireGuardDevice>(), this.random);
 
         foreach (var endpoint in options.StaticPeers)
         {
@@ -116,11 +120,11 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
     {
         if (Hello.IsHello(datagram))
         {
-            OnHello(datagram, source);
+            OnHello(datagram, UdpEndpoint.Of(source));
             return;
         }
 
-        device.ReceiveDatagram(datagram, source);
+        device.ReceiveDatagram(datagram, UdpEndpoint.Of(source));
     }
 
     /// <summary>
@@ -137,7 +141,7 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
             owned.Add(AddressPrefix.From(network));
         }
 
-        var wireGuardPeer = device.AddPeer(publicKey, endpoint: endpoint);
+        var wireGuardPeer = device.AddPeer(publicKey, endpoint: endpoint is null ? null : UdpEndpoint.Of(endpoint));
         lock (gate)
         {
             var peer = AttachLocked(wireGuardPeer, MeshPeerKind.WireGuard);

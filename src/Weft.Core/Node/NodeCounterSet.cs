@@ -28,6 +28,7 @@ internal sealed class NodeCounterSet
     public long TxDroppedMalformedIp;
     public long PendingPeersAccepted;
     public long PendingPeersEvicted;
+    public long TxDroppedNoRelay;
 
     public static void Add(ref long counter) => Interlocked.Increment(ref counter);
 
@@ -52,5 +53,6 @@ internal sealed class NodeCounterSet
         TxDroppedMalformedIp: Volatile.Read(ref TxDroppedMalformedIp),
         PendingPeersAccepted: Volatile.Read(ref PendingPeersAccepted),
         PendingPeersEvicted: Volatile.Read(ref PendingPeersEvicted),
+        TxDroppedNoRelay: Volatile.Read(ref TxDroppedNoRelay),
         WireGuard: wireGuard);
 }

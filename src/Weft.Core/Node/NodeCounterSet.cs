@@ -1,3 +1,4 @@
+using Weft.Core.Discovery;
 using Weft.Core.WireGuard;
 
 namespace Weft.Core.Node;
@@ -30,6 +31,8 @@ internal sealed class NodeCounterSet
     public long PendingPeersEvicted;
     public long TxDroppedNoRelay;
 
+    public readonly DiscoveryCounterSet Discovery = new();
+
     public static void Add(ref long counter) => Interlocked.Increment(ref counter);
 
     public NodeCounters Snapshot(WireGuardCounters wireGuard) => new(
@@ -54,5 +57,6 @@ internal sealed class NodeCounterSet
         PendingPeersAccepted: Volatile.Read(ref PendingPeersAccepted),
         PendingPeersEvicted: Volatile.Read(ref PendingPeersEvicted),
         TxDroppedNoRelay: Volatile.Read(ref TxDroppedNoRelay),
+        Discovery: Discovery.Snapshot(),
         WireGuard: wireGuard);
 }

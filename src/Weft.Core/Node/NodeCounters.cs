@@ -1,3 +1,4 @@
+using Weft.Core.Discovery;
 using Weft.Core.WireGuard;
 
 namespace Weft.Core.Node;
@@ -27,6 +28,7 @@ namespace Weft.Core.Node;
 /// <param name="PendingPeersAccepted">Handshakes accepted from keys not known yet (certificate still to come).</param>
 /// <param name="PendingPeersEvicted">Unverified peers removed to keep the pending set bounded.</param>
 /// <param name="TxDroppedNoRelay">Datagrams for a relay endpoint that no relay path could take (no route, relaying unavailable).</param>
+/// <param name="Discovery">LAN beacons and the peer cache.</param>
 /// <param name="WireGuard">The WireGuard device's own counters.</param>
 public sealed record NodeCounters(
     long HelloRequestsSent,
@@ -50,4 +52,5 @@ public sealed record NodeCounters(
     long PendingPeersAccepted,
     long PendingPeersEvicted,
     long TxDroppedNoRelay,
+    DiscoveryCounters Discovery,
     WireGuardCounters WireGuard);

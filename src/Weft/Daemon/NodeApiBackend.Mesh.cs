@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Weft.Core.Node;
 using Weft.LocalApi;
 
@@ -10,6 +13,10 @@ namespace Weft.Daemon;
 /// </summary>
 internal sealed partial class NodeApiBackend
 {
+    private const int DiscardPort = 9;
+    private static readonly byte[] DiscardPayload = [0];
+    private static readonly TimeSpan SessionPoll = TimeSpan.FromMilliseconds(50);
+
     public MapReport GetMap() => Map(_node.GetMap());
 
     public async Task<PingOutcome> PingAsync(string target, TimeSpan timeout, CancellationToken cancellationToken)
@@ -20,18 +27,80 @@ internal sealed partial class NodeApiBackend
             return PingOutcome.UnknownTarget(NameSuggestions.UnknownTarget(target, KnownNames(map, _node.GetStatus())));
         }
 
-        var reply = await _node.PingAsync(target, timeout).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var id = nodeId.ToString();
+        var node = map.Nodes.FirstOrDefault(n => string.Equals(n.NodeId, id, StringComparison.OrdinalIgnoreCase));
+        if (node is { Self: true })
+        {
+            return PingOutcome.UnknownTarget($"{target} is this node");
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        var woken = false;
+        MeshPingReply? reply;
+        while (true)
+        {
+            var left = timeout - Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                return PingOutcome.NoReply;
+            }
+
+            try
+            {
+                reply = await _node.PingAsync(id, left).WaitAsync(cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (ArgumentException) when (node is not null)
+            {
+                // Known from adverts but no session record yet: a member reached only through relays
+                // gets its end-to-end session on demand, when traffic for it leaves the TUN device.
+                // One datagram to its overlay address (discard port) starts that; then ping again.
+                if (!woken)
+                {
+                    woken = true;
+                    StartSession(node);
+                }
+
+                await Task.Delay(SessionPoll, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ArgumentException e)
+            {
+                return PingOutcome.UnknownTarget(e.Message);
+            }
+        }
+
         if (reply is null)
         {
             return PingOutcome.NoReply;
         }
 
-        var id = nodeId.ToString();
-        var node = map.Nodes.FirstOrDefault(n => string.Equals(n.NodeId, id, StringComparison.OrdinalIgnoreCase));
         var peer = node is null ? _node.GetStatus().Peers.FirstOrDefault(p => string.Equals(p.NodeId, id, StringComparison.OrdinalIgnoreCase)) : null;
         var name = node?.Name ?? peer?.Name ?? reply.Target;
         var address = node is not null ? node.Ipv4 ?? node.Ipv6 : peer?.Ipv4 ?? peer?.Ipv6;
         return PingOutcome.Replied(new PingReport(target, name, id, address, reply.Path, reply.RttMs));
+    }
+
+    /// <summary>
+    /// Sends one UDP datagram to the member's overlay address on the discard port: the kernel routes
+    /// it into our TUN device, where the node sets up the end-to-end session through the mesh.
+    /// </summary>
+    private void StartSession(MapNode node)
+    {
+        if (!IPAddress.TryParse(node.Ipv4 ?? node.Ipv6, out var address))
+        {
+            return;
+        }
+
+        try
+        {
+            using var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            socket.SendTo(DiscardPayload, new IPEndPoint(address, DiscardPort));
+            DaemonLog.SessionStartedForPing(_logger, node.Name, address.ToString());
+        }
+        catch (SocketException e)
+        {
+            DaemonLog.SessionStartFailed(_logger, node.Name, e.Message);
+        }
     }
 
     /// <summary>The API's map from the node's: same content, the API's own stable shape.</summary>

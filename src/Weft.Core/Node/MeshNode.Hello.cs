@@ -148,6 +148,8 @@ public sealed partial class MeshNode
                     break;
                 }
             }
+
+            asked ??= MatchBeaconHelloLocked(reply.RequestNonce);
         }
 
         if (asked is null)

@@ -22,6 +22,7 @@ public sealed partial class MeshNode
         TickHellos();
         TickPaths();
         TickStreamFallback();
+        TickDiscovery();
 
         TickMesh();
 

@@ -17,6 +17,7 @@ namespace Weft.Core.Node;
 /// <code>
 ///  TUN read thread                                   UDP receive thread
 ///  OnTunPacket(buffer, offset, length)               OnDatagram(datagram, source)
+///    │                                                 │ "WEF\x03"? ──► LAN beacon (MeshNode.Discovery.cs)
 ///    │ dst address → peer (RouteTable,                 │ "WEF\x01"/"WEF\x02"? ──► hello (MeshNode.Hello.cs)
 ///    │   lock-free snapshot, verified peers only)      │ else
 ///    ▼                                                 ▼
@@ -113,6 +114,8 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
         {
             AddStaticPeer(endpoint);
         }
+
+        StartDiscovery();
     }
 
     /// <summary>This node's WireGuard public key (its X25519 session key).</summary>
@@ -121,6 +124,12 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
     /// <summary>Datagrams from the underlay: hellos are handled here, everything else goes to the WireGuard device.</summary>
     public void OnDatagram(Span<byte> datagram, IPEndPoint source)
     {
+        if (Discovery.Beacon.IsBeacon(datagram))
+        {
+            OnBeacon(datagram, source);
+            return;
+        }
+
         if (Hello.IsHello(datagram))
         {
             OnHello(datagram, UdpEndpoint.Of(source));
@@ -171,6 +180,7 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
             disposed = true;
         }
 
+        SavePeerCacheOnDispose();
         device.Dispose();
     }
 

@@ -1,3 +1,4 @@
+using Weft.Core.Discovery;
 using Weft.Core.WireGuard;
 
 namespace Weft.Core.Node;
@@ -37,6 +38,8 @@ internal sealed class NodeCounterSet
     public long PathSwitches;
     public long StreamConnectsStarted;
 
+    public readonly DiscoveryCounterSet Discovery = new();
+
     public static void Add(ref long counter) => Interlocked.Increment(ref counter);
 
     public NodeCounters Snapshot(WireGuardCounters wireGuard) => new(
@@ -68,5 +71,6 @@ internal sealed class NodeCounterSet
         PongsUnexpected: Volatile.Read(ref PongsUnexpected),
         PathSwitches: Volatile.Read(ref PathSwitches),
         StreamConnectsStarted: Volatile.Read(ref StreamConnectsStarted),
+        Discovery: Discovery.Snapshot(),
         WireGuard: wireGuard);
 }

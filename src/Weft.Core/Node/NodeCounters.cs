@@ -1,3 +1,4 @@
+using Weft.Core.Discovery;
 using Weft.Core.WireGuard;
 
 namespace Weft.Core.Node;
@@ -34,6 +35,7 @@ namespace Weft.Core.Node;
 /// <param name="PongsUnexpected">Pongs for no ping in flight (late, duplicated, or from another peer).</param>
 /// <param name="PathSwitches">Times a peer's session moved to another path (choice or roaming).</param>
 /// <param name="StreamConnectsStarted">TCP/TLS connections started (static peer fallback and background upgrades).</param>
+/// <param name="Discovery">LAN beacons and the peer cache.</param>
 /// <param name="WireGuard">The WireGuard device's own counters.</param>
 public sealed record NodeCounters(
     long HelloRequestsSent,
@@ -64,4 +66,5 @@ public sealed record NodeCounters(
     long PongsUnexpected,
     long PathSwitches,
     long StreamConnectsStarted,
+    DiscoveryCounters Discovery,
     WireGuardCounters WireGuard);

@@ -12,7 +12,7 @@ namespace Weft.Core.Paths;
 /// (any authenticated message from a new source), stream connections (ours or the peer's), discovery
 /// and the mesh (a <see cref="RelayEndpoint"/> when a route through relays exists).</para>
 /// <para><b>Preference</b> (<see cref="PathClass"/>): direct LAN &gt; direct UDP &gt; direct TCP/TLS &gt;
-/// relay; within a class the lower RTT, but only by a clear margin (30 % and 2 ms).</para>
+/// relay (and TCP before TLS); within a class the lower RTT, but only by a clear margin (30 % and 2 ms).</para>
 /// <para><b>Probing</b>: pings (control message 0x02, answered by a pong 0x03 sent back to the endpoint
 /// the ping came from) go to each candidate's own endpoint without moving the session: the path in use
 /// every <see cref="PathTimings.ActiveProbeInterval"/>, candidates of a better class every
@@ -29,6 +29,8 @@ namespace Weft.Core.Paths;
 /// <item>The path in use is dead: move to the best candidate that proved itself within
 /// <see cref="PathTimings.FallbackFresh"/>; with none, stay and keep probing everything (the first
 /// candidate to answer wins). With the default timings a dead path is left within 3–4 s.</item>
+/// <item>No session (the handshake keeps failing on the path in use): after twice the dead time the
+/// candidates take turns receiving the handshake (<see cref="NextForHandshake"/>).</item>
 /// </list>
 /// <para><b>Roaming</b>: WireGuard moves a session to wherever authenticated packets come from. Here
 /// the choice above wins: a packet from a new source makes it a candidate (probed at once if it is
@@ -161,6 +163,17 @@ internal sealed class PeerPaths
         return Best(now, t, freshOnly: true, exclude: active)?.Endpoint ?? current;
     }
 
+    /// <summary>
+    /// Without a session nothing can be probed, and the handshake goes to the endpoint in use: when that
+    /// stays silent, the candidates take turns (best rank first, round robin) so one that works gets the handshake.
+    /// </summary>
+    public Endpoint? NextForHandshake(Endpoint current)
+    {
+        var ordered = candidates.OrderBy(c => c.Rank).ThenBy(c => c.AddedAt).ToList();
+        var index = ordered.FindIndex(c => c.Endpoint.Equals(current));
+        return ordered.Count == 0 ? null : ordered[(index + 1) % ordered.Count].Endpoint;
+    }
+
     /// <summary>How long until <paramref name="candidate"/> should be pinged again.</summary>
     public static long ProbeInterval(PathCandidate candidate, PathCandidate? active, bool activeAlive, in Ticks t)
     {
@@ -169,7 +182,7 @@ internal sealed class PeerPaths
             return t.Active;
         }
 
-        var interval = active is null || candidate.Class < active.Class ? t.Upgrade : t.Background;
+        var interval = active is null || candidate.Rank < active.Rank ? t.Upgrade : t.Background;
         return candidate.Unanswered >= 5 ? Math.Max(interval, t.Failing) : interval;
     }
 
@@ -183,8 +196,8 @@ internal sealed class PeerPaths
                 continue;
             }
 
-            var improves = active is null || c.Class < active.Class
-                || (c.Class == active.Class && c.RttMs is { } rtt && active.RttMs is { } current && rtt < (current * 0.7) - 2);
+            var improves = active is null || c.Rank < active.Rank
+                || (c.Rank == active.Rank && c.RttMs is { } rtt && active.RttMs is { } current && rtt < (current * 0.7) - 2);
             if (improves && (best is null || Better(c, best)))
             {
                 best = c;
@@ -213,12 +226,12 @@ internal sealed class PeerPaths
         return best;
     }
 
-    /// <summary>Class first; then proven before unproven; then lower RTT.</summary>
+    /// <summary>Rank (class, TCP before TLS) first; then proven before unproven; then lower RTT.</summary>
     private static bool Better(PathCandidate a, PathCandidate b)
     {
-        if (a.Class != b.Class)
+        if (a.Rank != b.Rank)
         {
-            return a.Class < b.Class;
+            return a.Rank < b.Rank;
         }
 
         if ((a.LastProofAt > PathCandidate.Never) != (b.LastProofAt > PathCandidate.Never))

@@ -1,9 +1,0 @@
-using Xunit;
-
-namespace Weft.SystemTests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Builds() => Assert.True(typeof(SmokeTests).Assembly.GetName().Name!.Length > 0);
-}

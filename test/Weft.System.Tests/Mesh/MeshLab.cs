@@ -11,7 +11,7 @@ namespace Weft.SystemTests.Mesh;
 /// link is its own /24, and nothing routes between links, so non-neighbours cannot reach each
 /// other except through the mesh). Every step is logged by the lab; the lab cleans up.
 /// </summary>
-public sealed class MeshLab
+public sealed partial class MeshLab
 {
     public const string MeshRange = "100.90.0.0/16";
 

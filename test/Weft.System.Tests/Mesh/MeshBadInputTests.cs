@@ -42,6 +42,7 @@ public sealed class MeshBadInputTests
         var statusAfter = await b.Node.StatusAsync();
         lab.Log($"bravo's drop counters that moved:\n{MeshStatus.DropChanges(statusBefore, statusAfter)}");
         Assert.True(MeshStatus.Drops(statusAfter) > MeshStatus.Drops(statusBefore), $"bravo counted no drops after the noise ({summary}):\n{statusAfter.Json}");
+        Assert.True(MeshStatus.BeaconDrops(statusAfter) > MeshStatus.BeaconDrops(statusBefore), $"bravo counted no dropped beacons from the foreign CA:\n{statusAfter.Json}");
         var strangers = statusAfter.Peers.Where(p => p.Name != a.Name && p.Name != c.Name && p.Verified).ToList();
         Assert.True(strangers.Count == 0, $"bravo verified peers that are not members: {string.Join(", ", strangers.Select(p => p.Name))}");
 

@@ -13,7 +13,7 @@ namespace Weft.SystemTests.Mesh;
 public static class MeshStatus
 {
     /// <summary>Fragments of counter names that count something thrown away or refused.</summary>
-    private static readonly string[] DropFragments = ["drop", "malformed", "ignored", "rejected", "unknown", "invalid", "bad", "tooshort", "forged", "expired", "refused"];
+    private static readonly string[] DropFragments = ["drop", "malformed", "ignored", "rejected", "unknown", "invalid", "bad", "tooshort", "forged", "expired", "refused", "otherca", "foreign", "nonmember"];
 
     /// <summary>The path <paramref name="status"/> shows for the peer named <paramref name="peerName"/>; null when none.</summary>
     public static string? PathTo(WeftStatus status, string peerName) =>
@@ -31,6 +31,22 @@ public static class MeshStatus
         foreach (var (name, value) in status.Counters)
         {
             if (DropFragments.Any(f => name.Contains(f, StringComparison.OrdinalIgnoreCase)))
+            {
+                sum += value;
+            }
+        }
+
+        return sum;
+    }
+
+    /// <summary>The sum of the drop/refusal counters about LAN beacons (e.g. beacons from another CA, malformed beacons).</summary>
+    public static long BeaconDrops(WeftStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        long sum = 0;
+        foreach (var (name, value) in status.Counters)
+        {
+            if (name.Contains("beacon", StringComparison.OrdinalIgnoreCase) && DropFragments.Any(f => name.Contains(f, StringComparison.OrdinalIgnoreCase)))
             {
                 sum += value;
             }

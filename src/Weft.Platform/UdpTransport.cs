@@ -54,6 +54,8 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
     private long _datagramsSent;
     private long _sendErrors;
     private long _receiveErrors;
+    private long _multicastErrors;
+    private int _multicastLoopOff;
 
     /// <summary>Receives one datagram; <paramref name="datagram"/> is valid only during the call.</summary>
     public delegate void DatagramHandler(Span<byte> datagram, IPEndPoint source);
@@ -140,6 +142,70 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
             Interlocked.Increment(ref _sendErrors);
         }
     }
+
+    /// <summary>
+    /// Joins the IPv6 multicast <paramref name="group"/> on interface <paramref name="interfaceIndex"/>
+    /// (IPV6_ADD_MEMBERSHIP), so datagrams sent to it on this socket's port arrive through the normal
+    /// receive loop. Our own multicast sends are not looped back. True when joined (or already a
+    /// member); false (counted in <see cref="MulticastErrors"/>) when the kernel refuses, e.g. the
+    /// interface is gone or down without IPv6.
+    /// </summary>
+    public bool JoinMulticastGroup(IPAddress group, int interfaceIndex)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if (group.AddressFamily != AddressFamily.InterNetworkV6 || !group.IsIPv6Multicast)
+        {
+            throw new ArgumentException($"{group} is not an IPv6 multicast group", nameof(group));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(interfaceIndex);
+        try
+        {
+            if (Interlocked.Exchange(ref _multicastLoopOff, 1) == 0)
+            {
+                _socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.MulticastLoopback, false);
+            }
+
+            _socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(group, interfaceIndex));
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            return true; // EADDRINUSE: already a member on that interface
+        }
+        catch (SocketException)
+        {
+            Interlocked.Increment(ref _multicastErrors);
+            return false;
+        }
+        catch (ObjectDisposedException)
+        {
+            Interlocked.Increment(ref _multicastErrors);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Sends one datagram to the link-scoped multicast <paramref name="group"/>:<paramref name="port"/>
+    /// out of interface <paramref name="interfaceIndex"/> (the scope id of the destination picks the
+    /// interface), from this socket, so answers come back to its port. Never throws for network
+    /// errors: they are counted in <see cref="SendErrors"/>.
+    /// </summary>
+    public void SendMulticast(ReadOnlySpan<byte> datagram, IPAddress group, int port, int interfaceIndex)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        if (group.AddressFamily != AddressFamily.InterNetworkV6 || !group.IsIPv6Multicast)
+        {
+            throw new ArgumentException($"{group} is not an IPv6 multicast group", nameof(group));
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        group.TryWriteBytes(bytes, out _);
+        Send(datagram, new IPEndPoint(new IPAddress(bytes, interfaceIndex), port));
+    }
+
+    /// <summary>Multicast group joins the kernel refused.</summary>
+    public long MulticastErrors => Interlocked.Read(ref _multicastErrors);
 
     /// <summary>Closes the socket and waits (briefly) for the receive thread to finish.</summary>
     public void Dispose()

@@ -1,4 +1,5 @@
 using Weft.Core.Identity;
+using Weft.Core.Net;
 
 namespace Weft.Core.Node;
 
@@ -16,7 +17,7 @@ namespace Weft.Core.Node;
 /// </remarks>
 public sealed partial class MeshNode
 {
-    private void ReceiveControlMessage(MeshPeer peer, ReadOnlySpan<byte> message)
+    private void ReceiveControlMessage(MeshPeer peer, ReadOnlySpan<byte> message, Endpoint source)
     {
         switch ((ControlMessageType)message[0])
         {

@@ -1,4 +1,3 @@
-using System.Net;
 using Weft.Core.Identity;
 using Weft.Core.Net;
 
@@ -11,7 +10,6 @@ namespace Weft.Core.Node;
 /// </summary>
 public sealed partial class MeshNode
 {
-    private readonly IDatagramTransport helloTransport;
     private static readonly TimeSpan SimultaneousHelloWindow = TimeSpan.FromSeconds(5);
 
     private readonly HelloReplayGuard helloReplayGuard = new();
@@ -19,7 +17,7 @@ public sealed partial class MeshNode
     // ---- guarded by gate ----
     private readonly List<StaticPeer> staticPeers = [];
 
-    private void OnHello(ReadOnlySpan<byte> datagram, IPEndPoint source)
+    private void OnHello(ReadOnlySpan<byte> datagram, Endpoint source)
     {
         if (Hello.IsRequest(datagram))
         {
@@ -32,7 +30,7 @@ public sealed partial class MeshNode
     }
 
     /// <summary>A member asks for our certificate: answer only if it is a valid, fresh, signed request from a member.</summary>
-    private void OnHelloRequest(ReadOnlySpan<byte> datagram, IPEndPoint source)
+    private void OnHelloRequest(ReadOnlySpan<byte> datagram, Endpoint source)
     {
         var now = time.GetUtcNow();
         if (!Hello.TryAcceptRequest(datagram, trustStore, helloReplayGuard, now, out var request, out var error))
@@ -71,11 +69,11 @@ public sealed partial class MeshNode
             }
         }
 
-        helloTransport.Send(reply.AsSpan(0, length), source);
+        Send(reply.AsSpan(0, length), source);
     }
 
     /// <summary>A static peer answered: check the reply, then add its key and start the handshake.</summary>
-    private void OnHelloReply(ReadOnlySpan<byte> datagram, IPEndPoint source)
+    private void OnHelloReply(ReadOnlySpan<byte> datagram, Endpoint source)
     {
         // The same checks as Hello.TryAcceptReply, after finding which of our requests it answers.
         if (!HelloReply.TryRead(datagram, out var reply, out var error))
@@ -116,6 +114,8 @@ public sealed partial class MeshNode
                     break;
                 }
             }
+
+            asked ??= MatchBeaconHelloLocked(reply.RequestNonce);
         }
 
         if (asked is null)
@@ -202,7 +202,7 @@ public sealed partial class MeshNode
             Log.HelloRetry(logger, peer.Endpoint, attempt, StaticPeer.Backoff(attempt));
         }
 
-        helloTransport.Send(message, peer.Endpoint);
+        Send(message, UdpEndpoint.Of(peer.Endpoint));
     }
 
     /// <summary>Hello retries for unanswered static peers; a new hello for answered ones that lost their session for long.</summary>

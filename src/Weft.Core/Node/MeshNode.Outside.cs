@@ -1,3 +1,4 @@
+using Weft.Core.Net;
 using Weft.Core.WireGuard;
 
 namespace Weft.Core.Node;
@@ -91,7 +92,7 @@ public sealed partial class MeshNode
         }
     }
 
-    void IWireGuardEvents.OnPayload(WireGuardPeer wireGuardPeer, Span<byte> payload)
+    void IWireGuardEvents.OnPayload(WireGuardPeer wireGuardPeer, Span<byte> payload, Endpoint source)
     {
         var peer = wireGuardPeer.Tag as MeshPeer ?? Attach(wireGuardPeer);
         if (payload.IsEmpty)
@@ -105,7 +106,7 @@ public sealed partial class MeshNode
         }
         else
         {
-            ReceiveControlMessage(peer, payload);
+            ReceiveControlMessage(peer, payload, source);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Weft.Core.Net;
 
 namespace Weft.Core.Node;
 
@@ -37,6 +38,16 @@ public sealed partial class MeshNode
     /// certificate verifies.
     /// </summary>
     public void AddMemberPeer(ReadOnlySpan<byte> publicKey, IPEndPoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        AddMemberPeer(publicKey, UdpEndpoint.Of(endpoint));
+    }
+
+    /// <summary>
+    /// A member known by its session key, reachable at <paramref name="endpoint"/> (any transport):
+    /// handshake with it there and exchange certificates.
+    /// </summary>
+    public void AddMemberPeer(ReadOnlySpan<byte> publicKey, Endpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var wireGuardPeer = device.AddPeer(publicKey, endpoint: endpoint);

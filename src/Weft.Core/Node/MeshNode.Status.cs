@@ -55,7 +55,15 @@ public sealed partial class MeshNode
         }
 
         return new PeerStatus(peer.Name, kind, peer.NodeId.ToString(), Convert.ToBase64String(wireGuard.PublicKey), ipv4, ipv6,
-                              wireGuard.Endpoint?.ToString(), wireGuard.LastHandshake, wireGuard.RxBytes, wireGuard.TxBytes,
+                              AddressOf(wireGuard.Endpoint), wireGuard.LastHandshake, wireGuard.RxBytes, wireGuard.TxBytes,
                               peer.Verified, peer.Problem);
     }
+
+    /// <summary>The clearnet address of a direct endpoint (as "host:port"), null for a relay or no endpoint.</summary>
+    private static string? AddressOf(Weft.Core.Net.Endpoint? endpoint) => endpoint switch
+    {
+        Weft.Core.Net.UdpEndpoint udp => udp.Address.ToString(),
+        Weft.Core.Net.StreamConnection stream => stream.Remote.ToString(),
+        _ => null,
+    };
 }

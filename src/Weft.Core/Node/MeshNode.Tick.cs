@@ -20,6 +20,7 @@ public sealed partial class MeshNode
         device.Tick();
 
         TickHellos();
+        TickDiscovery();
 
         var sends = new List<(MeshPeer Peer, bool VerifiedYours)>();
         TickCertificates(sends);

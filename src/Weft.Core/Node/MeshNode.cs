@@ -16,6 +16,7 @@ namespace Weft.Core.Node;
 /// <code>
 ///  TUN read thread                                   UDP receive thread
 ///  OnTunPacket(buffer, offset, length)               OnDatagram(datagram, source)
+///    │                                                 │ "WEF\x03"? ──► LAN beacon (MeshNode.Discovery.cs)
 ///    │ dst address → peer (RouteTable,                 │ "WEF\x01"/"WEF\x02"? ──► hello (MeshNode.Hello.cs)
 ///    │   lock-free snapshot, verified peers only)      │ else
 ///    ▼                                                 ▼
@@ -72,7 +73,8 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
 
     public MeshNode(NodeKeys keys, Certificate certificate, CaCertificate ca, MeshNodeOptions options,
                     IDatagramTransport transport, ITunWriter tun, TimeProvider time, ILoggerFactory? loggers = null,
-                    IRandomSource? random = null)
+                    IRandomSource? random = null, IStreamConnector? streams = null, ILanAnnouncer? lan = null,
+                    IPeerCacheStore? cache = null)
     {
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(certificate);
@@ -99,13 +101,18 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
         certificateMessageVerified = CertificateMessage.Create(certificateBytes, verifiedYours: true);
         certificateMessageUnverified = CertificateMessage.Create(certificateBytes, verifiedYours: false);
         trustStore = new TrustStore(ca);
-        device = new WireGuardDevice(keys.SessionPrivateKey, transport, time, this, loggers.CreateLogger<WireGuardDevice>(), this.random);
-        helloTransport = transport;
+        datagrams = transport;
+        streamConnector = streams;
+        lanAnnouncer = lan;
+        peerCacheStore = cache;
+        device = new WireGuardDevice(keys.SessionPrivateKey, this, time, this, loggers.CreateLogger<WireGuardDevice>(), this.random);
 
         foreach (var endpoint in options.StaticPeers)
         {
             AddStaticPeer(endpoint);
         }
+
+        StartDiscovery();
     }
 
     /// <summary>This node's WireGuard public key (its X25519 session key).</summary>
@@ -114,13 +121,19 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
     /// <summary>Datagrams from the underlay: hellos are handled here, everything else goes to the WireGuard device.</summary>
     public void OnDatagram(Span<byte> datagram, IPEndPoint source)
     {
-        if (Hello.IsHello(datagram))
+        if (Discovery.Beacon.IsBeacon(datagram))
         {
-            OnHello(datagram, source);
+            OnBeacon(datagram, source);
             return;
         }
 
-        device.ReceiveDatagram(datagram, source);
+        if (Hello.IsHello(datagram))
+        {
+            OnHello(datagram, UdpEndpoint.Of(source));
+            return;
+        }
+
+        device.ReceiveDatagram(datagram, UdpEndpoint.Of(source));
     }
 
     /// <summary>
@@ -137,7 +150,7 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
             owned.Add(AddressPrefix.From(network));
         }
 
-        var wireGuardPeer = device.AddPeer(publicKey, endpoint: endpoint);
+        var wireGuardPeer = device.AddPeer(publicKey, endpoint: endpoint is null ? null : UdpEndpoint.Of(endpoint));
         lock (gate)
         {
             var peer = AttachLocked(wireGuardPeer, MeshPeerKind.WireGuard);
@@ -164,6 +177,7 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
             disposed = true;
         }
 
+        SavePeerCacheOnDispose();
         device.Dispose();
     }
 

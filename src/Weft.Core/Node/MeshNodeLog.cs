@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Weft.Core.Net;
 
 namespace Weft.Core.Node;
 
@@ -13,16 +14,16 @@ internal static partial class Log
     public static partial void HelloRetry(ILogger logger, IPEndPoint endpoint, int attempt, TimeSpan delay);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Hello answered by {Name} ({NodeId}) at {Endpoint}; starting the handshake")]
-    public static partial void HelloAnswered(ILogger logger, string name, string nodeId, IPEndPoint endpoint);
+    public static partial void HelloAnswered(ILogger logger, string name, string nodeId, Endpoint endpoint);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Debug, Message = "Hello request from {Endpoint} ignored: {Reason}")]
-    public static partial void HelloIgnored(ILogger logger, IPEndPoint endpoint, string reason);
+    public static partial void HelloIgnored(ILogger logger, Endpoint endpoint, string reason);
 
     [LoggerMessage(EventId = 2005, Level = LogLevel.Debug, Message = "Hello request from member {Name} at {Endpoint} answered")]
-    public static partial void HelloReplied(ILogger logger, string name, IPEndPoint endpoint);
+    public static partial void HelloReplied(ILogger logger, string name, Endpoint endpoint);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Debug, Message = "Hello reply from {Endpoint} rejected: {Reason}")]
-    public static partial void HelloReplyRejected(ILogger logger, IPEndPoint endpoint, string reason);
+    public static partial void HelloReplyRejected(ILogger logger, Endpoint endpoint, string reason);
 
     [LoggerMessage(EventId = 2010, Level = LogLevel.Debug, Message = "Session with {Name} established (we initiated: {WeInitiated})")]
     public static partial void SessionEstablished(ILogger logger, string name, bool weInitiated);

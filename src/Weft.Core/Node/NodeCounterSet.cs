@@ -1,3 +1,4 @@
+using Weft.Core.Discovery;
 using Weft.Core.WireGuard;
 
 namespace Weft.Core.Node;
@@ -28,6 +29,9 @@ internal sealed class NodeCounterSet
     public long TxDroppedMalformedIp;
     public long PendingPeersAccepted;
     public long PendingPeersEvicted;
+    public long TxDroppedNoRelay;
+
+    public readonly DiscoveryCounterSet Discovery = new();
 
     public static void Add(ref long counter) => Interlocked.Increment(ref counter);
 
@@ -52,5 +56,7 @@ internal sealed class NodeCounterSet
         TxDroppedMalformedIp: Volatile.Read(ref TxDroppedMalformedIp),
         PendingPeersAccepted: Volatile.Read(ref PendingPeersAccepted),
         PendingPeersEvicted: Volatile.Read(ref PendingPeersEvicted),
+        TxDroppedNoRelay: Volatile.Read(ref TxDroppedNoRelay),
+        Discovery: Discovery.Snapshot(),
         WireGuard: wireGuard);
 }

@@ -1,3 +1,4 @@
+using Weft.Core.Discovery;
 using Weft.Core.WireGuard;
 
 namespace Weft.Core.Node;
@@ -26,6 +27,8 @@ namespace Weft.Core.Node;
 /// <param name="TxDroppedMalformedIp">TUN packets with a truncated header.</param>
 /// <param name="PendingPeersAccepted">Handshakes accepted from keys not known yet (certificate still to come).</param>
 /// <param name="PendingPeersEvicted">Unverified peers removed to keep the pending set bounded.</param>
+/// <param name="TxDroppedNoRelay">Datagrams for a relay endpoint that no relay path could take (no route, relaying unavailable).</param>
+/// <param name="Discovery">LAN beacons and the peer cache.</param>
 /// <param name="WireGuard">The WireGuard device's own counters.</param>
 public sealed record NodeCounters(
     long HelloRequestsSent,
@@ -48,4 +51,6 @@ public sealed record NodeCounters(
     long TxDroppedMalformedIp,
     long PendingPeersAccepted,
     long PendingPeersEvicted,
+    long TxDroppedNoRelay,
+    DiscoveryCounters Discovery,
     WireGuardCounters WireGuard);

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Security.Cryptography;
 using Weft.Core.Crypto;
 using Weft.Core.Net;
@@ -44,7 +43,7 @@ internal sealed class CookieChecker
     }
 
     /// <summary>True if the handshake message's mac2 carries the cookie that <paramref name="source"/> would get now.</summary>
-    public bool CheckMac2(ReadOnlySpan<byte> message, IPEndPoint source, long now)
+    public bool CheckMac2(ReadOnlySpan<byte> message, Endpoint source, long now)
     {
         Span<byte> cookie = stackalloc byte[CookieSize];
         Span<byte> expected = stackalloc byte[MacSize];
@@ -54,7 +53,7 @@ internal sealed class CookieChecker
     }
 
     /// <summary>Builds the cookie reply (64 bytes) to a handshake message from <paramref name="source"/>.</summary>
-    public void CreateReply(ReadOnlySpan<byte> message, uint receiverIndex, IPEndPoint source, long now, Span<byte> reply)
+    public void CreateReply(ReadOnlySpan<byte> message, uint receiverIndex, Endpoint source, long now, Span<byte> reply)
     {
         Span<byte> cookie = stackalloc byte[CookieSize];
         ComputeCookie(source, now, cookie);
@@ -67,15 +66,10 @@ internal sealed class CookieChecker
         CryptographicOperations.ZeroMemory(cookie);
     }
 
-    private void ComputeCookie(IPEndPoint source, long now, Span<byte> cookie)
+    private void ComputeCookie(Endpoint source, long now, Span<byte> cookie)
     {
-        Span<byte> address = stackalloc byte[18];
-        if (!source.Address.TryWriteBytes(address, out var written))
-        {
-            throw new InvalidOperationException("An IP address is at most 16 bytes.");
-        }
-
-        BinaryPrimitives.WriteUInt16BigEndian(address[written..], (ushort)source.Port);
+        Span<byte> address = stackalloc byte[Endpoint.CookieIdentityMaxSize];
+        var written = source.WriteCookieIdentity(address);
         lock (gate)
         {
             if (!haveSecret || now - secretCreatedAt >= secretLifetime)
@@ -85,7 +79,7 @@ internal sealed class CookieChecker
                 secretCreatedAt = now;
             }
 
-            MacKeys.Mac(secret, address[..(written + 2)], cookie);
+            MacKeys.Mac(secret, address[..written], cookie);
         }
     }
 }

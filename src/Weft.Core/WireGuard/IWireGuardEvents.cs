@@ -1,3 +1,5 @@
+using Weft.Core.Net;
+
 namespace Weft.Core.WireGuard;
 
 /// <summary>
@@ -14,8 +16,9 @@ public interface IWireGuardEvents
     /// A decrypted transport payload (never empty). IPv4/IPv6 packets are trimmed to the length in
     /// their header; other payloads (Weft control messages) keep their zero padding to a multiple
     /// of 16 bytes. The span points into the receive buffer and is valid only during the call.
+    /// <paramref name="source"/> is the endpoint the message came from (path probing echoes it).
     /// </summary>
-    void OnPayload(WireGuardPeer peer, Span<byte> payload);
+    void OnPayload(WireGuardPeer peer, Span<byte> payload, Endpoint source);
 
     /// <summary>
     /// A new keypair became usable for sending: for the initiator when the response arrives, for

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Net;
+using Weft.Core.Net;
 using System.Security.Cryptography;
 using Weft.Core.Crypto;
 using static Weft.Core.WireGuard.WireGuardMessages;
@@ -18,7 +18,7 @@ public sealed partial class WireGuardDevice
         Span<byte> message = stackalloc byte[InitiationSize];
         var now = Now;
         InitiationOutcome outcome;
-        IPEndPoint? endpoint;
+        Endpoint? endpoint;
         int attempt;
         lock (peer.Gate)
         {
@@ -121,7 +121,7 @@ public sealed partial class WireGuardDevice
     }
 
     /// <summary>The mac layer shared by initiations and responses: false if the message must go no further.</summary>
-    private bool PassesMacs(ReadOnlySpan<byte> message, uint senderIndex, IPEndPoint source)
+    private bool PassesMacs(ReadOnlySpan<byte> message, uint senderIndex, Endpoint source)
     {
         if (!cookieChecker.CheckMac1(message))
         {
@@ -142,7 +142,7 @@ public sealed partial class WireGuardDevice
         return false;
     }
 
-    private void ReceiveInitiation(ReadOnlySpan<byte> message, IPEndPoint source)
+    private void ReceiveInitiation(ReadOnlySpan<byte> message, Endpoint source)
     {
         if (message.Length != InitiationSize)
         {
@@ -262,7 +262,7 @@ public sealed partial class WireGuardDevice
         WireGuardLog.ResponseSent(logger, peer.Name, endpoint);
     }
 
-    private void ReceiveResponse(ReadOnlySpan<byte> message, IPEndPoint source)
+    private void ReceiveResponse(ReadOnlySpan<byte> message, Endpoint source)
     {
         if (message.Length != ResponseSize)
         {

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Net;
+using Weft.Core.Net;
 using static Weft.Core.WireGuard.WireGuardMessages;
 
 namespace Weft.Core.WireGuard;
@@ -11,7 +11,7 @@ public sealed partial class WireGuardDevice
     /// Handles one datagram from <paramref name="source"/> (any thread). Transport messages are
     /// decrypted in place in <paramref name="datagram"/>. Bad datagrams are counted, never thrown.
     /// </summary>
-    public void ReceiveDatagram(Span<byte> datagram, IPEndPoint source)
+    public void ReceiveDatagram(Span<byte> datagram, Endpoint source)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (disposed)
@@ -45,7 +45,7 @@ public sealed partial class WireGuardDevice
         }
     }
 
-    private void ReceiveTransport(Span<byte> datagram, IPEndPoint source)
+    private void ReceiveTransport(Span<byte> datagram, Endpoint source)
     {
         if (datagram.Length < TransportMinimumSize)
         {
@@ -136,7 +136,7 @@ public sealed partial class WireGuardDevice
             Interlocked.CompareExchange(ref peer.KeepaliveDeadline, now + keepaliveTimeout, WireGuardPeer.NotArmed);
         }
 
-        events.OnPayload(peer, plaintext[..innerLength]);
+        events.OnPayload(peer, plaintext[..innerLength], source);
     }
 
     /// <summary>The first packet on the responder's "next" keypair makes it current.</summary>

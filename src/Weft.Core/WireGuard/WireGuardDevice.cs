@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Weft.Core.Crypto;
@@ -9,7 +8,7 @@ namespace Weft.Core.WireGuard;
 /// <summary>
 /// A WireGuard interface without the interface: the handshake (Noise_IKpsk2), cookies, keypairs,
 /// replay protection and timers of the WireGuard protocol, byte-compatible with stock WireGuard,
-/// over an <see cref="IDatagramTransport"/>. Decrypted payloads go to <see cref="IWireGuardEvents"/>.
+/// over an <see cref="IEndpointSender"/>. Decrypted payloads go to <see cref="IWireGuardEvents"/>.
 /// </summary>
 /// <remarks>
 /// Packet flow:
@@ -47,7 +46,7 @@ public sealed partial class WireGuardDevice : IDisposable
 
     private readonly byte[] privateKey;
     private readonly byte[] publicKey;
-    private readonly IDatagramTransport transport;
+    private readonly IEndpointSender transport;
     private readonly TimeProvider time;
     private readonly IWireGuardEvents events;
     private readonly ILogger logger;
@@ -83,7 +82,7 @@ public sealed partial class WireGuardDevice : IDisposable
 
     public WireGuardDevice(
         ReadOnlySpan<byte> privateKey,
-        IDatagramTransport transport,
+        IEndpointSender transport,
         TimeProvider time,
         IWireGuardEvents events,
         ILogger? logger = null,
@@ -134,7 +133,7 @@ public sealed partial class WireGuardDevice : IDisposable
     public IReadOnlyCollection<WireGuardPeer> Peers => peerSnapshot;
 
     /// <summary>Adds a peer, or returns the existing one with that key (then a non-null endpoint replaces its endpoint).</summary>
-    public WireGuardPeer AddPeer(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> presharedKey = default, IPEndPoint? endpoint = null)
+    public WireGuardPeer AddPeer(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> presharedKey = default, Endpoint? endpoint = null)
     {
         if (publicKey.Length != X25519.KeySize)
         {
@@ -323,16 +322,16 @@ public sealed partial class WireGuardDevice : IDisposable
         }
     }
 
-    /// <summary>Moves the peer's endpoint to <paramref name="source"/> if it differs (allocates only on a move).</summary>
-    private void UpdateEndpoint(WireGuardPeer peer, IPEndPoint source)
+    /// <summary>Moves the peer's endpoint to <paramref name="source"/> if it differs.</summary>
+    private void UpdateEndpoint(WireGuardPeer peer, Endpoint source)
     {
         var current = peer.Endpoint;
-        if (current is not null && current.Port == source.Port && current.Address.Equals(source.Address))
+        if (current is not null && current.Equals(source))
         {
             return;
         }
 
-        var copy = new IPEndPoint(source.Address, source.Port);
+        var copy = source;
         peer.Endpoint = copy;
         if (current is not null)
         {

@@ -1,4 +1,4 @@
-using System.Net;
+using Weft.Core.Net;
 
 namespace Weft.Core.WireGuard;
 
@@ -28,13 +28,13 @@ public sealed class WireGuardPeer
     internal const long Never = long.MinValue / 4;
 
     private readonly byte[] publicKey;
-    private volatile IPEndPoint? endpoint;
+    private volatile Endpoint? endpoint;
     private long rxBytes;
     private long txBytes;
     private long lastHandshakeUnixMs = long.MinValue;
     private long persistentKeepaliveTicks;
 
-    internal WireGuardPeer(WireGuardDevice device, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> presharedKey, IPEndPoint? endpoint, long cookieLifetime)
+    internal WireGuardPeer(WireGuardDevice device, ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> presharedKey, Endpoint? endpoint, long cookieLifetime)
     {
         Device = device;
         this.publicKey = publicKey.ToArray();
@@ -48,7 +48,7 @@ public sealed class WireGuardPeer
     public byte[] PublicKey => (byte[])publicKey.Clone();
 
     /// <summary>Where to send; updated by any authenticated packet from a new source (roaming).</summary>
-    public IPEndPoint? Endpoint
+    public Endpoint? Endpoint
     {
         get => endpoint;
         set => endpoint = value;

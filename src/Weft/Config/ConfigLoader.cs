@@ -14,7 +14,7 @@ internal static class ConfigLoader
     public const int MaxMtu = 9000;
     public const int MaxInterfaceNameLength = 15;
 
-    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel"];
+    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel", "lanDiscovery", "lanInterfaces"];
 
     /// <summary>The accepted log levels, lower case, as written in the file.</summary>
     public static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical", "none"];
@@ -79,6 +79,8 @@ internal static class ConfigLoader
             string? interfaceName = null;
             string? logLevel = null;
             List<string> peers = [];
+            bool? lanDiscovery = null;
+            List<string> lanInterfaces = [];
             var seen = new HashSet<string>(StringComparer.Ordinal);
 
             foreach (var property in root.EnumerateObject())
@@ -143,6 +145,17 @@ internal static class ConfigLoader
                         }
 
                         break;
+                    case "lanDiscovery":
+                        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                        {
+                            throw new ConfigException($"{fileName}: \"lanDiscovery\" must be true or false, got {Describe(value.ValueKind)}");
+                        }
+
+                        lanDiscovery = value.GetBoolean();
+                        break;
+                    case "lanInterfaces":
+                        ReadInterfaceNames(fileName, key, value, lanInterfaces);
+                        break;
                     default:
                         var suggestion = Suggest(key);
                         throw new ConfigException(suggestion is null
@@ -158,6 +171,8 @@ internal static class ConfigLoader
                 Interface = interfaceName,
                 LogLevel = logLevel,
                 Peers = peers,
+                LanDiscovery = lanDiscovery,
+                LanInterfaces = lanInterfaces,
             };
         }
     }
@@ -189,6 +204,42 @@ internal static class ConfigLoader
 
         why = "";
         return true;
+    }
+
+    /// <summary>An array of interface names (no "%d": these name existing interfaces).</summary>
+    private static void ReadInterfaceNames(string fileName, string key, JsonElement value, List<string> names)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw new ConfigException($"{fileName}: \"{key}\" must be an array of interface names, got {Describe(value.ValueKind)}");
+        }
+
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                throw new ConfigException($"{fileName}: \"{key}\"[{index}] must be an interface name, got {Describe(item.ValueKind)}");
+            }
+
+            var name = item.GetString()!;
+            if (name.Contains('%', StringComparison.Ordinal))
+            {
+                throw new ConfigException($"{fileName}: \"{key}\"[{index}] must name an existing interface (no \"%d\"), got \"{name}\"");
+            }
+
+            if (!IsValidInterfaceName(name, out var why))
+            {
+                throw new ConfigException($"{fileName}: \"{key}\"[{index}] {why}, got \"{name}\"");
+            }
+
+            if (!names.Contains(name))
+            {
+                names.Add(name);
+            }
+
+            index++;
+        }
     }
 
     private static int ReadInt(string fileName, string key, JsonElement value, int min, int max)

@@ -8,6 +8,12 @@ namespace Weft.Config;
 /// </summary>
 internal sealed record DaemonSettings(int ListenPort, string Interface, int Mtu, IReadOnlyList<HostPort> Peers, LogLevel LogLevel)
 {
+    /// <summary>Send and answer LAN multicast beacons (config <c>lanDiscovery</c>, default true).</summary>
+    public bool LanDiscovery { get; init; } = true;
+
+    /// <summary>Interfaces for LAN beacons by name (config <c>lanInterfaces</c>); empty: all usable ones.</summary>
+    public IReadOnlyList<string> LanInterfaces { get; init; } = [];
+
     public const int DefaultListenPort = 51820;
     public const string DefaultInterface = "weft%d";
     public const int DefaultMtu = 1420;
@@ -56,7 +62,11 @@ internal sealed record DaemonSettings(int ListenPort, string Interface, int Mtu,
             interfaceName ?? file.Interface ?? DefaultInterface,
             file.Mtu ?? DefaultMtu,
             peers,
-            ParseLogLevel(file.LogLevel));
+            ParseLogLevel(file.LogLevel))
+        {
+            LanDiscovery = file.LanDiscovery ?? true,
+            LanInterfaces = file.LanInterfaces,
+        };
     }
 
     private static LogLevel ParseLogLevel(string? level) => level switch

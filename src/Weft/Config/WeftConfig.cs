@@ -22,5 +22,11 @@ internal sealed class WeftConfig
     /// <summary>Minimum log level (trace, debug, information, warning, error, critical, none).</summary>
     public string? LogLevel { get; init; }
 
+    /// <summary>Send and answer LAN multicast beacons (default true).</summary>
+    public bool? LanDiscovery { get; init; }
+
+    /// <summary>Interfaces LAN beacons use, by name (empty: every up, multicast-capable one).</summary>
+    public IReadOnlyList<string> LanInterfaces { get; init; } = [];
+
     public static WeftConfig Empty { get; } = new();
 }

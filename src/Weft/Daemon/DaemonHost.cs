@@ -6,6 +6,7 @@ using Weft.Core.Identity;
 using Weft.Core.Node;
 using Weft.LocalApi;
 using Weft.Platform;
+using Weft.Platform.Lan;
 using Weft.State;
 
 namespace Weft.Daemon;
@@ -14,7 +15,7 @@ namespace Weft.Daemon;
 /// <c>weft up</c>: runs this node in the foreground until SIGINT or SIGTERM.
 /// <code>
 ///  start:  load identity ─ lock state dir ─ UDP socket ─ TUN (mtu, IPv4/prefix, IPv6/48, up)
-///          ─ MeshNode ─ UDP receive thread ─ WireGuard peers from state ─ static peers
+///          ─ MeshNode (LAN announcer, peer cache <state>/peers.json) ─ UDP receive thread ─ WireGuard peers from state ─ static peers
 ///          ─ TUN read thread ─ 100 ms tick thread ─ local API (Unix socket)
 ///  run:    UDP thread  → MeshNode.OnDatagram  → WireGuard → TUN write
 ///          TUN thread  → MeshNode.OnTunPacket → WireGuard → UDP send
@@ -63,7 +64,9 @@ internal static class DaemonHost
         using var transport = Platform(() => new UdpTransport(settings.ListenPort)); // before the TUN: a busy port leaves no device behind
         using var tun = CreateInterface(settings, certificate, logger);
         var options = new MeshNodeOptions { ListenPort = transport.LocalPort, Mtu = settings.Mtu };
-        using var node = new MeshNode(keys, certificate, ca, options, transport, tun, time, loggers);
+        var lan = settings.LanDiscovery ? new LanAnnouncer(transport, settings.LanInterfaces, tun.Name, time, loggers.CreateLogger("Weft.Lan")) : null;
+        var peerCache = new PeerCacheFile(state.PeerCache, loggers.CreateLogger("Weft.PeerCache"));
+        using var node = new MeshNode(keys, certificate, ca, options, transport, tun, time, loggers, lan: lan, cache: peerCache);
         transport.StartReceiving(node.OnDatagram);
 
         foreach (var peer in wireGuardPeers.Peers)

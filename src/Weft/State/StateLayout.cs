@@ -10,6 +10,7 @@ namespace Weft.State;
 ///   ca.key                the CA private key + certificate, only on the CA machine (0600)
 ///   issued.json           the CA's record of issued IPv4 addresses, only on the CA machine
 ///   wireguard-peers.json  stock WireGuard clients registered with `weft wireguard add`
+///   peers.json            the peer cache: verified peers' certificates and last endpoints (written by `weft up`)
 ///   weft.json             optional daemon config (docs/config.md)
 ///   weft.lock / weft.pid  held / written by the running daemon
 ///   weft.sock             the daemon's local API (Unix socket) unless --socket says otherwise
@@ -40,6 +41,8 @@ internal sealed class StateLayout
     public string IssuedRegistry => Path.Combine(Directory, "issued.json");
 
     public string WireGuardPeers => Path.Combine(Directory, "wireguard-peers.json");
+
+    public string PeerCache => Path.Combine(Directory, "peers.json");
 
     public string Config => Path.Combine(Directory, "weft.json");
 

@@ -126,8 +126,13 @@ internal sealed class InMemoryNetwork
         }
     }
 
-    private sealed class NetworkPort(InMemoryNetwork network, IPEndPoint local) : IDatagramTransport
+    /// <summary>A sender for a bare WireGuard device on this network (UDP endpoints only).</summary>
+    public IEndpointSender DevicePort(IPEndPoint endpoint) => new NetworkPort(this, endpoint);
+
+    private sealed class NetworkPort(InMemoryNetwork network, IPEndPoint local) : IDatagramTransport, IEndpointSender
     {
         public void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination) => network.Send(datagram, local, destination);
+
+        public void Send(ReadOnlySpan<byte> datagram, Endpoint destination) => network.Send(datagram, local, ((UdpEndpoint)destination).Address);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Weft.Core.Identity;
+using Weft.Core.Net;
 using Weft.Core.Node;
 using Weft.Core.WireGuard;
 using Xunit;
@@ -268,9 +269,9 @@ public class MeshNodeTests
         var phonePrivate = new byte[32];
         var phonePublic = new byte[32];
         Weft.Core.Crypto.X25519.GenerateKeyPair(phonePrivate, phonePublic);
-        using var phone = new WireGuardDevice(phonePrivate, mesh.Network.Port(phoneEndpoint), mesh.Time, phoneEvents);
-        mesh.Network.Attach(phoneEndpoint, phone.ReceiveDatagram);
-        var alphaOnPhone = phone.AddPeer(a.Node.PublicKey, endpoint: a.Endpoint);
+        using var phone = new WireGuardDevice(phonePrivate, mesh.Network.DevicePort(phoneEndpoint), mesh.Time, phoneEvents);
+        mesh.Network.Attach(phoneEndpoint, (datagram, source) => phone.ReceiveDatagram(datagram, UdpEndpoint.Of(source)));
+        var alphaOnPhone = phone.AddPeer(a.Node.PublicKey, endpoint: UdpEndpoint.Of(a.Endpoint));
         a.Node.AddWireGuardPeer("phone", phonePublic, [IPNetwork.Parse("10.77.0.5/32")], phoneEndpoint);
 
         var phoneIp = IPAddress.Parse("10.77.0.5");
@@ -511,7 +512,7 @@ public class MeshNodeTests
 
         public bool AcceptUnknownPeer(ReadOnlySpan<byte> publicKey) => false;
 
-        public void OnPayload(WireGuardPeer peer, Span<byte> payload) => Payloads.Add(payload.ToArray());
+        public void OnPayload(WireGuardPeer peer, Span<byte> payload, Endpoint source) => Payloads.Add(payload.ToArray());
 
         public void OnSessionEstablished(WireGuardPeer peer, bool weInitiated)
         {

@@ -110,13 +110,13 @@ public class ConcurrencyTests
     }
 
     /// <summary>Delivers each datagram synchronously on the sending thread, from a fresh copy.</summary>
-    private sealed class ThreadSafeLink(IPEndPoint self) : IDatagramTransport
+    private sealed class ThreadSafeLink(IPEndPoint self) : IEndpointSender
     {
-        public IPEndPoint Self { get; } = self;
+        public UdpEndpoint Self { get; } = UdpEndpoint.Of(self);
 
-        public (WireGuardDevice Device, IPEndPoint Endpoint) Peer { get; set; }
+        public (WireGuardDevice Device, UdpEndpoint Endpoint) Peer { get; set; }
 
-        public void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination)
+        public void Send(ReadOnlySpan<byte> datagram, Endpoint destination)
         {
             if (destination.Equals(Peer.Endpoint))
             {
@@ -133,7 +133,7 @@ public class ConcurrencyTests
 
         public bool AcceptUnknownPeer(ReadOnlySpan<byte> publicKey) => false;
 
-        public void OnPayload(WireGuardPeer peer, Span<byte> payload) => Interlocked.Increment(ref payloads);
+        public void OnPayload(WireGuardPeer peer, Span<byte> payload, Endpoint source) => Interlocked.Increment(ref payloads);
 
         public void OnSessionEstablished(WireGuardPeer peer, bool weInitiated)
         {

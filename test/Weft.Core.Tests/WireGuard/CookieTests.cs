@@ -1,4 +1,5 @@
 using System.Net;
+using Weft.Core.Net;
 using Weft.Core.Crypto;
 using Weft.Core.WireGuard;
 using Xunit;
@@ -18,7 +19,7 @@ public class CookieTests
         X25519.DerivePublicKey(responderPriv, responderPub);
         var checker = new CookieChecker(responderPub, new ScriptedRandom(3), Lifetime);
         var generator = new CookieGenerator(responderPub, Lifetime);
-        var source = new IPEndPoint(IPAddress.Parse("192.0.2.10"), 5000);
+        var source = UdpEndpoint.Of(new IPEndPoint(IPAddress.Parse("192.0.2.10"), 5000));
 
         // A message with a good mac1 and no mac2.
         var message = new byte[148];
@@ -37,8 +38,8 @@ public class CookieTests
         Assert.True(checker.CheckMac2(message, source, now: 2));
 
         // Another address (even the port) does not get the same cookie.
-        Assert.False(checker.CheckMac2(message, new IPEndPoint(source.Address, 5001), now: 2));
-        Assert.False(checker.CheckMac2(message, new IPEndPoint(IPAddress.Parse("2001:db8::10"), 5000), now: 2));
+        Assert.False(checker.CheckMac2(message, UdpEndpoint.Of(new IPEndPoint(source.Address.Address, 5001)), now: 2));
+        Assert.False(checker.CheckMac2(message, UdpEndpoint.Of(new IPEndPoint(IPAddress.Parse("2001:db8::10"), 5000)), now: 2));
 
         // After the secret rotates (every two minutes) the old cookie is worthless.
         Assert.False(checker.CheckMac2(message, source, now: 2 + Lifetime));

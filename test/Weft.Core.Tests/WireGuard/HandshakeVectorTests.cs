@@ -175,7 +175,7 @@ public class HandshakeVectorTests
 
         var a = network.AddHost(new IPEndPoint(IPAddress.Parse("192.0.2.1"), 51820), Hex(InitiatorStaticPrivate), time, initiatorRandom);
         var b = network.AddHost(new IPEndPoint(IPAddress.Parse("192.0.2.2"), 51820), Hex(ResponderStaticPrivate), time, responderRandom);
-        var peerB = a.Device.AddPeer(Hex(ResponderStaticPublic), Hex(PresharedKey), b.Endpoint);
+        var peerB = a.Device.AddPeer(Hex(ResponderStaticPublic), Hex(PresharedKey), b.At);
         b.Device.AddPeer(Hex(InitiatorStaticPublic), Hex(PresharedKey));
 
         var wire = new List<byte[]>();

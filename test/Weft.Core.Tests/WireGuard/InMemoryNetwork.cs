@@ -98,7 +98,7 @@ internal sealed class InMemoryNetwork
         if (hosts.TryGetValue(to, out var host))
         {
             Delivered++;
-            host.Device.ReceiveDatagram(data, from);
+            host.Device.ReceiveDatagram(data, UdpEndpoint.Of(from));
         }
     }
 
@@ -107,16 +107,16 @@ internal sealed class InMemoryNetwork
         public byte Type => Data.Length > 0 ? Data[0] : (byte)0;
     }
 
-    internal sealed class HostTransport(InMemoryNetwork network) : IDatagramTransport
+    internal sealed class HostTransport(InMemoryNetwork network) : IEndpointSender
     {
         public required IPEndPoint Endpoint { get; set; }
 
         public int Sent { get; private set; }
 
-        public void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination)
+        public void Send(ReadOnlySpan<byte> datagram, Endpoint destination)
         {
             Sent++;
-            network.Send(datagram, Endpoint, destination);
+            network.Send(datagram, Endpoint, ((UdpEndpoint)destination).Address);
         }
     }
 }
@@ -125,6 +125,9 @@ internal sealed class InMemoryNetwork
 internal sealed record TestHost(WireGuardDevice Device, InMemoryNetwork.HostTransport Transport, RecordingEvents Events)
 {
     public IPEndPoint Endpoint => Transport.Endpoint;
+
+    /// <summary>The host's current endpoint as the device sees it.</summary>
+    public UdpEndpoint At => UdpEndpoint.Of(Transport.Endpoint);
 }
 
 /// <summary>Records what a device reports; can count without allocating.</summary>
@@ -150,7 +153,7 @@ internal sealed class RecordingEvents : IWireGuardEvents
         return AcceptUnknown;
     }
 
-    public void OnPayload(WireGuardPeer peer, Span<byte> payload)
+    public void OnPayload(WireGuardPeer peer, Span<byte> payload, Endpoint source)
     {
         PayloadCount++;
         PayloadBytes += payload.Length;

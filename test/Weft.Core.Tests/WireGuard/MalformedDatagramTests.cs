@@ -1,4 +1,5 @@
 using System.Net;
+using Weft.Core.Net;
 using Weft.Core.WireGuard;
 using Xunit;
 
@@ -7,7 +8,7 @@ namespace Weft.Core.Tests.WireGuard;
 /// <summary>Garbage on the wire is counted by reason and never throws or disturbs a working session.</summary>
 public class MalformedDatagramTests
 {
-    private static readonly IPEndPoint Stranger = new(IPAddress.Parse("192.0.2.99"), 4444);
+    private static readonly UdpEndpoint Stranger = UdpEndpoint.Of(new(IPAddress.Parse("192.0.2.99"), 4444));
 
     [Fact]
     public void Each_kind_of_bad_datagram_is_counted_under_its_reason()

@@ -16,7 +16,7 @@ internal sealed class TwoPeers : IDisposable
         BobKey = NewKey();
         Alice = Network.AddHost(new IPEndPoint(IPAddress.Parse("198.51.100.1"), 51820), AliceKey, Time, new ScriptedRandom(seed));
         Bob = Network.AddHost(new IPEndPoint(IPAddress.Parse("198.51.100.2"), 51820), BobKey, Time, new ScriptedRandom(seed + 1));
-        BobAtAlice = Alice.Device.AddPeer(Bob.Device.PublicKey, alicePsk, Bob.Endpoint);
+        BobAtAlice = Alice.Device.AddPeer(Bob.Device.PublicKey, alicePsk, Bob.At);
         if (bobKnowsAlice)
         {
             AliceAtBob = Bob.Device.AddPeer(Alice.Device.PublicKey, bobPsk);

@@ -1,4 +1,5 @@
 using System.Net;
+using Weft.Core.Net;
 using Weft.Core.WireGuard;
 using Xunit;
 
@@ -256,12 +257,12 @@ public class WireGuardDeviceTests
     {
         using var t = new TwoPeers();
         t.AliceSends(TwoPeers.Ipv4Packet(0));
-        Assert.Equal(t.Alice.Endpoint, t.AliceAtBob!.Endpoint);
+        Assert.Equal(t.Alice.At, t.AliceAtBob!.Endpoint);
 
         var newHome = new IPEndPoint(IPAddress.Parse("203.0.113.77"), 40000);
         t.Network.Move(t.Alice, newHome);
         t.AliceSends(TwoPeers.Ipv4Packet(1));
-        Assert.Equal(newHome, t.AliceAtBob.Endpoint);
+        Assert.Equal(UdpEndpoint.Of(newHome), t.AliceAtBob.Endpoint);
         Assert.Equal(1, t.B.EndpointChanges);
 
         // Bob's answer goes to the new place.
@@ -286,7 +287,7 @@ public class WireGuardDeviceTests
         t.Network.Inject(forged, new IPEndPoint(IPAddress.Parse("192.0.2.66"), 1), t.Bob.Endpoint);
         t.Network.Pump();
         Assert.Equal(1, t.B.DecryptFailures);
-        Assert.Equal(t.Alice.Endpoint, t.AliceAtBob!.Endpoint);
+        Assert.Equal(t.Alice.At, t.AliceAtBob!.Endpoint);
     }
 
     [Fact]
@@ -415,7 +416,7 @@ public class WireGuardDeviceTests
         t.Run(TimeSpan.FromSeconds(6));
         var alice = Assert.Single(t.Bob.Device.Peers);
         Assert.Equal(t.Alice.Device.PublicKey, alice.PublicKey);
-        Assert.Equal(t.Alice.Endpoint, alice.Endpoint);
+        Assert.Equal(t.Alice.At, alice.Endpoint);
         Assert.Equal([TwoPeers.Ipv4Packet(1)], t.Bob.Events.Payloads);
         t.AliceAtBob = alice;
         t.BobSends(TwoPeers.Ipv4Packet(2));
@@ -487,7 +488,7 @@ public class WireGuardDeviceTests
         // Both send at once: each answers the other's initiation and abandons its own; the jittered
         // retransmissions then settle it.
         using var t = new TwoPeers(seed: seed * 10);
-        t.AliceAtBob!.Endpoint = t.Alice.Endpoint;
+        t.AliceAtBob!.Endpoint = t.Alice.At;
         t.Alice.Device.Send(t.BobAtAlice, TwoPeers.Ipv4Packet(1));
         t.Bob.Device.Send(t.AliceAtBob, TwoPeers.Ipv4Packet(2));
         t.Run(TimeSpan.FromSeconds(30));

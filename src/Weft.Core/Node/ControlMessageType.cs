@@ -14,10 +14,10 @@ public enum ControlMessageType : byte
     /// <summary>This node's certificate and whether it has verified the peer's (see <see cref="CertificateMessage"/>).</summary>
     Certificate = 0x01,
 
-    /// <summary>Reserved: path probe.</summary>
+    /// <summary>Path probe (see <see cref="Paths.PingMessage"/>).</summary>
     Ping = 0x02,
 
-    /// <summary>Reserved: path probe answer, echoing the observed source endpoint.</summary>
+    /// <summary>Path probe answer, echoing the observed source endpoint (see <see cref="Paths.PongMessage"/>).</summary>
     Pong = 0x03,
 
     /// <summary>Reserved: endpoint candidates for simultaneous open (NAT traversal).</summary>

@@ -24,6 +24,12 @@ public sealed partial class MeshNode
             case ControlMessageType.Certificate:
                 ReceiveCertificate(peer, message);
                 break;
+            case ControlMessageType.Ping:
+                ReceivePing(peer, message, source);
+                break;
+            case ControlMessageType.Pong:
+                ReceivePong(peer, message, source);
+                break;
             default:
                 NodeCounterSet.Add(ref counters.ControlMessagesMalformed);
                 Log.ControlMessageMalformed(logger, peer.Name, message[0], "unknown or unsupported type");

@@ -1,5 +1,6 @@
 using Weft.Core.Identity;
 using Weft.Core.Net;
+using Weft.Core.Paths;
 
 namespace Weft.Core.Node;
 
@@ -61,6 +62,7 @@ public sealed partial class MeshNode
         lock (gate)
         {
             var peer = AttachLocked(wireGuardPeer, MeshPeerKind.Member);
+            NotePathLocked(peer, source, PathSource.Hello);
             peer.MayRevealCertificate = true;
             peer.HelloAnsweredAt = time.GetTimestamp();
             if (!peer.Verified)
@@ -106,7 +108,8 @@ public sealed partial class MeshNode
         {
             foreach (var candidate in staticPeers)
             {
-                if (!candidate.Answered && candidate.Nonce.AsSpan().SequenceEqual(reply.RequestNonce))
+                if (!candidate.Answered && (candidate.Nonce.AsSpan().SequenceEqual(reply.RequestNonce)
+                                            || candidate.PreviousNonce.AsSpan().SequenceEqual(reply.RequestNonce)))
                 {
                     asked = candidate;
                     candidate.Answered = true;
@@ -135,6 +138,9 @@ public sealed partial class MeshNode
         {
             peer = AttachLocked(wireGuardPeer, MeshPeerKind.Member);
             asked.Peer = peer;
+            NotePathLocked(peer, source, PathSource.Hello);
+            NotePathLocked(peer, UdpEndpoint.Of(asked.Endpoint), PathSource.Config);
+            peer.Paths.ChosenAt = time.GetTimestamp();
             if (peer.Kind != MeshPeerKind.Member)
             {
                 return;
@@ -181,18 +187,32 @@ public sealed partial class MeshNode
         }
     }
 
-    /// <summary>Sends a hello request with a fresh nonce and schedules the next try.</summary>
-    private void SendHelloRequest(StaticPeer peer)
+    /// <summary>
+    /// Sends a hello request with a fresh nonce (the previous one stays acceptable): over UDP to the
+    /// peer's host:port, scheduling the next try, or over <paramref name="stream"/> (transport fallback).
+    /// </summary>
+    private void SendHelloRequest(StaticPeer peer, StreamConnection? stream = null)
     {
         var now = time.GetUtcNow();
         var message = new byte[HelloRequest.SizeFor(certificate.EncodedSpan.Length)];
-        int attempt;
+        var attempt = 0;
         lock (gate)
         {
+            peer.Nonce.CopyTo(peer.PreviousNonce, 0);
             random.Fill(peer.Nonce);
-            peer.Attempts++;
-            attempt = peer.Attempts;
-            peer.NextAttempt = time.GetTimestamp() + ToTimestamp(StaticPeer.Backoff(attempt));
+            if (stream is null)
+            {
+                peer.Attempts++;
+                attempt = peer.Attempts;
+                var timestamp = time.GetTimestamp();
+                peer.NextAttempt = timestamp + ToTimestamp(StaticPeer.Backoff(attempt));
+                if (attempt == 1)
+                {
+                    peer.RoundStartedAt = timestamp;
+                    peer.Stage = StreamFallbackStage.Udp;
+                }
+            }
+
             HelloRequest.Write(message, certificate, keys, peer.Nonce, now);
         }
 
@@ -202,7 +222,7 @@ public sealed partial class MeshNode
             Log.HelloRetry(logger, peer.Endpoint, attempt, StaticPeer.Backoff(attempt));
         }
 
-        Send(message, UdpEndpoint.Of(peer.Endpoint));
+        Send(message, stream ?? (Endpoint)UdpEndpoint.Of(peer.Endpoint));
     }
 
     /// <summary>Hello retries for unanswered static peers; a new hello for answered ones that lost their session for long.</summary>

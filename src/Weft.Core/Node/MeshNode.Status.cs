@@ -23,7 +23,7 @@ public sealed partial class MeshNode
                               certificate.NotAfter, list, counters.Snapshot(device.Counters));
     }
 
-    private static PeerStatus Describe(MeshPeer peer)
+    private PeerStatus Describe(MeshPeer peer)
     {
         var wireGuard = peer.WireGuard;
         string kind;
@@ -54,9 +54,10 @@ public sealed partial class MeshNode
             }
         }
 
+        var (path, rttMs) = PathStatusLocked(peer);
         return new PeerStatus(peer.Name, kind, peer.NodeId.ToString(), Convert.ToBase64String(wireGuard.PublicKey), ipv4, ipv6,
                               AddressOf(wireGuard.Endpoint), wireGuard.LastHandshake, wireGuard.RxBytes, wireGuard.TxBytes,
-                              peer.Verified, peer.Problem);
+                              peer.Verified, peer.Problem, path, rttMs);
     }
 
     /// <summary>The clearnet address of a direct endpoint (as "host:port"), null for a relay or no endpoint.</summary>

@@ -20,6 +20,8 @@ public sealed partial class MeshNode
         device.Tick();
 
         TickHellos();
+        TickPaths();
+        TickStreamFallback();
         TickDiscovery();
 
         var sends = new List<(MeshPeer Peer, bool VerifiedYours)>();

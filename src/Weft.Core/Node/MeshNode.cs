@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Weft.Core.Identity;
 using Weft.Core.Net;
+using Weft.Core.Paths;
 using Weft.Core.WireGuard;
 
 namespace Weft.Core.Node;
@@ -101,6 +102,7 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
         certificateMessageVerified = CertificateMessage.Create(certificateBytes, verifiedYours: true);
         certificateMessageUnverified = CertificateMessage.Create(certificateBytes, verifiedYours: false);
         trustStore = new TrustStore(ca);
+        pathTicks = PeerPaths.Ticks.From(options.PathTimings, time.TimestampFrequency);
         datagrams = transport;
         streamConnector = streams;
         lanAnnouncer = lan;

@@ -14,4 +14,10 @@ public sealed class MeshNodeOptions
 
     /// <summary>At most this many peers may wait with an unverified certificate; the oldest is evicted beyond it.</summary>
     public int MaxPendingPeers { get; set; } = 256;
+
+    /// <summary>Path probing and selection clocks (see Weft.Core.Paths.PeerPaths for the policy).</summary>
+    public Weft.Core.Paths.PathTimings PathTimings { get; set; } = Weft.Core.Paths.PathTimings.Default;
+
+    /// <summary>True if a private address is on one of this host's own subnets (direct LAN paths); null: every private address counts.</summary>
+    public Func<IPAddress, bool>? IsOnLink { get; set; }
 }

@@ -1,4 +1,5 @@
 using Weft.Core.Identity;
+using Weft.Core.Paths;
 using Weft.Core.WireGuard;
 
 namespace Weft.Core.Node;
@@ -28,6 +29,9 @@ internal sealed class MeshPeer
     }
 
     public WireGuardPeer WireGuard { get; }
+
+    /// <summary>The ways to reach the peer and what probing learned (guarded by the gate, see <see cref="PeerPaths"/>).</summary>
+    public PeerPaths Paths { get; } = new();
 
     public NodeId NodeId { get; }
 

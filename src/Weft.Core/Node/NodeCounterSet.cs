@@ -30,6 +30,13 @@ internal sealed class NodeCounterSet
     public long PendingPeersAccepted;
     public long PendingPeersEvicted;
     public long TxDroppedNoRelay;
+    public long PingsSent;
+    public long PingsIgnored;
+    public long PongsSent;
+    public long PongsReceived;
+    public long PongsUnexpected;
+    public long PathSwitches;
+    public long StreamConnectsStarted;
 
     public readonly DiscoveryCounterSet Discovery = new();
 
@@ -57,6 +64,13 @@ internal sealed class NodeCounterSet
         PendingPeersAccepted: Volatile.Read(ref PendingPeersAccepted),
         PendingPeersEvicted: Volatile.Read(ref PendingPeersEvicted),
         TxDroppedNoRelay: Volatile.Read(ref TxDroppedNoRelay),
+        PingsSent: Volatile.Read(ref PingsSent),
+        PingsIgnored: Volatile.Read(ref PingsIgnored),
+        PongsSent: Volatile.Read(ref PongsSent),
+        PongsReceived: Volatile.Read(ref PongsReceived),
+        PongsUnexpected: Volatile.Read(ref PongsUnexpected),
+        PathSwitches: Volatile.Read(ref PathSwitches),
+        StreamConnectsStarted: Volatile.Read(ref StreamConnectsStarted),
         Discovery: Discovery.Snapshot(),
         WireGuard: wireGuard);
 }

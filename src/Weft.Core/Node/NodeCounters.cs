@@ -28,6 +28,13 @@ namespace Weft.Core.Node;
 /// <param name="PendingPeersAccepted">Handshakes accepted from keys not known yet (certificate still to come).</param>
 /// <param name="PendingPeersEvicted">Unverified peers removed to keep the pending set bounded.</param>
 /// <param name="TxDroppedNoRelay">Datagrams for a relay endpoint that no relay path could take (no route, relaying unavailable).</param>
+/// <param name="PingsSent">Path probes and mesh pings sent.</param>
+/// <param name="PingsIgnored">Pings from peers that are not verified members (not answered).</param>
+/// <param name="PongsSent">Pings answered.</param>
+/// <param name="PongsReceived">Pongs that answered a ping of ours.</param>
+/// <param name="PongsUnexpected">Pongs for no ping in flight (late, duplicated, or from another peer).</param>
+/// <param name="PathSwitches">Times a peer's session moved to another path (choice or roaming).</param>
+/// <param name="StreamConnectsStarted">TCP/TLS connections started (static peer fallback and background upgrades).</param>
 /// <param name="Discovery">LAN beacons and the peer cache.</param>
 /// <param name="WireGuard">The WireGuard device's own counters.</param>
 public sealed record NodeCounters(
@@ -52,5 +59,12 @@ public sealed record NodeCounters(
     long PendingPeersAccepted,
     long PendingPeersEvicted,
     long TxDroppedNoRelay,
+    long PingsSent,
+    long PingsIgnored,
+    long PongsSent,
+    long PongsReceived,
+    long PongsUnexpected,
+    long PathSwitches,
+    long StreamConnectsStarted,
     DiscoveryCounters Discovery,
     WireGuardCounters WireGuard);

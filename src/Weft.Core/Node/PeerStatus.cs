@@ -3,7 +3,9 @@ namespace Weft.Core.Node;
 /// <summary>
 /// A snapshot of one peer. <see cref="Kind"/> is "member" (verified mesh certificate),
 /// "wireguard" (a plain WireGuard peer from configuration) or "pending" (certificate not verified
-/// yet, or refused: then <see cref="Problem"/> says why).
+/// yet, or refused: then <see cref="Problem"/> says why). <see cref="Path"/> is the way the session
+/// goes ("direct udp 10.0.0.2:51820", "direct tls 10.0.0.3:443", "via bravo -&gt; charlie") and
+/// <see cref="RttMs"/> its smoothed round-trip time from path probes (null until measured).
 /// </summary>
 public sealed record PeerStatus(
     string Name,
@@ -17,4 +19,6 @@ public sealed record PeerStatus(
     long RxBytes,
     long TxBytes,
     bool Verified,
-    string? Problem);
+    string? Problem,
+    string? Path = null,
+    double? RttMs = null);

@@ -15,4 +15,7 @@ internal static partial class PathLog
 
     [LoggerMessage(EventId = 2452, Level = LogLevel.Debug, Message = "Connecting {Kind} to {Remote} failed: {Reason}")]
     public static partial void StreamConnectFailed(ILogger logger, TransportKind kind, IPEndPoint remote, string reason);
+
+    [LoggerMessage(EventId = 2453, Level = LogLevel.Information, Message = "Peer {Name}: path now {Path} (was {Previous})")]
+    public static partial void PathChosen(ILogger logger, string name, object path, string previous);
 }

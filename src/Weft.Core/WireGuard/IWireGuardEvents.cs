@@ -21,6 +21,13 @@ public interface IWireGuardEvents
     void OnPayload(WireGuardPeer peer, Span<byte> payload, Endpoint source);
 
     /// <summary>
+    /// An authenticated message from <paramref name="peer"/> came from <paramref name="source"/>,
+    /// which is not its current endpoint: true moves the endpoint there (WireGuard roaming), false
+    /// keeps it. Called on the receive path: must be quick and allocation-free in steady state.
+    /// </summary>
+    bool OnNewSource(WireGuardPeer peer, Endpoint source);
+
+    /// <summary>
     /// A new keypair became usable for sending: for the initiator when the response arrives, for
     /// the responder when the first transport message on the new keys arrives.
     /// </summary>

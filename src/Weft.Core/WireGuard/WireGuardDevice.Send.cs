@@ -1,4 +1,5 @@
 using System.Buffers;
+using Weft.Core.Net;
 using static Weft.Core.WireGuard.WireGuardMessages;
 
 namespace Weft.Core.WireGuard;
@@ -45,11 +46,28 @@ public sealed partial class WireGuardDevice
         }
     }
 
-    /// <summary>Encrypts and sends with the current keypair; false if there is no usable one.</summary>
-    private bool TrySendTransport(WireGuardPeer peer, Span<byte> buffer, int offset, int length)
+    /// <summary>
+    /// Encrypts <paramref name="payload"/> with the peer's current keypair and sends it to
+    /// <paramref name="endpoint"/> instead of the peer's endpoint, which stays as it is (path probes
+    /// and their answers). False if there is no usable session; nothing is queued then.
+    /// </summary>
+    internal bool SendTo(WireGuardPeer peer, ReadOnlySpan<byte> payload, Endpoint endpoint)
+    {
+        if (disposed || !ReferenceEquals(peer.Device, this) || payload.Length > 256)
+        {
+            return false;
+        }
+
+        Span<byte> buffer = stackalloc byte[HeadRoom + 256 + TailRoom];
+        payload.CopyTo(buffer[HeadRoom..]);
+        return TrySendTransport(peer, buffer, HeadRoom, payload.Length, endpoint);
+    }
+
+    /// <summary>Encrypts and sends with the current keypair (to <paramref name="destination"/>, or the peer's endpoint); false if there is no usable one.</summary>
+    private bool TrySendTransport(WireGuardPeer peer, Span<byte> buffer, int offset, int length, Endpoint? destination = null)
     {
         var keypair = peer.CurrentKeypair;
-        var endpoint = peer.Endpoint;
+        var endpoint = destination ?? peer.Endpoint;
         var now = Now;
         if (keypair is null || keypair.Retired || now - keypair.CreatedAt >= rejectAfterTime)
         {

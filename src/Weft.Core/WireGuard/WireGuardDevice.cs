@@ -322,14 +322,26 @@ public sealed partial class WireGuardDevice : IDisposable
         }
     }
 
-    /// <summary>Moves the peer's endpoint to <paramref name="source"/> if it differs.</summary>
+    /// <summary>
+    /// An authenticated message came from <paramref name="source"/>: notes it as heard on the
+    /// peer's endpoint, or moves the endpoint there (roaming) if it differs and the events allow it.
+    /// </summary>
     private void UpdateEndpoint(WireGuardPeer peer, Endpoint source)
     {
         var current = peer.Endpoint;
-        if (current is not null && current.Equals(source))
+        if (current is not null && (ReferenceEquals(current, source) || current.Equals(source)))
+        {
+            Volatile.Write(ref peer.LastEndpointReceiveAt, Now);
+            return;
+        }
+
+        // Roaming: the layer above may keep the endpoint it chose (path selection).
+        if (current is not null && !events.OnNewSource(peer, source))
         {
             return;
         }
+
+        Volatile.Write(ref peer.LastEndpointReceiveAt, Now);
 
         var copy = source;
         peer.Endpoint = copy;

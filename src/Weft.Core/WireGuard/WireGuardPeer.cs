@@ -54,6 +54,16 @@ public sealed class WireGuardPeer
         set => endpoint = value;
     }
 
+    /// <summary>Monotonic timestamp (TimeProvider units) of the last authenticated message from <see cref="Endpoint"/>, or null.</summary>
+    public long? LastReceiveFromEndpoint
+    {
+        get
+        {
+            var at = Volatile.Read(ref LastEndpointReceiveAt);
+            return at == Never ? null : at;
+        }
+    }
+
     /// <summary>Wall-clock time of the last completed handshake.</summary>
     public DateTimeOffset? LastHandshake
     {
@@ -162,6 +172,9 @@ public sealed class WireGuardPeer
 
     /// <summary>Start a handshake at this timestamp (armed when data is sent, disarmed by any authenticated receive).</summary>
     internal long NewHandshakeDeadline = NotArmed;
+
+    /// <summary>Timestamp of the last authenticated message received from the peer's current endpoint.</summary>
+    internal long LastEndpointReceiveAt = Never;
 
     /// <summary>Timestamp of the last authenticated packet sent or received (persistent keepalive).</summary>
     internal long LastTraversalAt = Never;

@@ -347,7 +347,7 @@ public class MeshNodeTests
         Assert.True(b.Node.SendControlMessage(peerKey, [0x01]));
         Assert.True(b.Node.SendControlMessage(peerKey, [0x01, 0x00, 0x00, 0x40, 1, 2, 3]));
         Assert.True(b.Node.SendControlMessage(peerKey, [0x01, 0xfe, 0x00, 0x01, 1]));
-        Assert.True(b.Node.SendControlMessage(peerKey, [0x02, 1, 2, 3]));
+        Assert.True(b.Node.SendControlMessage(peerKey, [0x03, 9, 2, 3]));   // a pong with an unknown transport kind
         Assert.True(b.Node.SendControlMessage(peerKey, [0x3f]));
         Assert.True(b.Node.SendControlMessage(peerKey, [0x00, 0x00]));
         mesh.Pump();
@@ -511,6 +511,9 @@ public class MeshNodeTests
         public List<byte[]> Payloads { get; } = [];
 
         public bool AcceptUnknownPeer(ReadOnlySpan<byte> publicKey) => false;
+
+        public bool OnNewSource(WireGuardPeer peer, Endpoint source) => true;
+
 
         public void OnPayload(WireGuardPeer peer, Span<byte> payload, Endpoint source) => Payloads.Add(payload.ToArray());
 

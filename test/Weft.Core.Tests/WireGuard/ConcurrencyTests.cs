@@ -133,6 +133,9 @@ public class ConcurrencyTests
 
         public bool AcceptUnknownPeer(ReadOnlySpan<byte> publicKey) => false;
 
+        public bool OnNewSource(WireGuardPeer peer, Endpoint source) => true;
+
+
         public void OnPayload(WireGuardPeer peer, Span<byte> payload, Endpoint source) => Interlocked.Increment(ref payloads);
 
         public void OnSessionEstablished(WireGuardPeer peer, bool weInitiated)

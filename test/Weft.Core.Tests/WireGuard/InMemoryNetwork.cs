@@ -153,6 +153,9 @@ internal sealed class RecordingEvents : IWireGuardEvents
         return AcceptUnknown;
     }
 
+    public bool OnNewSource(WireGuardPeer peer, Endpoint source) => true;
+
+
     public void OnPayload(WireGuardPeer peer, Span<byte> payload, Endpoint source)
     {
         PayloadCount++;

@@ -1,0 +1,53 @@
+using Weft.Core.Net;
+
+namespace Weft.Core.Paths;
+
+/// <summary>
+/// One way to reach a peer and what probing learned about it: when it last answered a ping
+/// (or carried anything authenticated from the peer), its round-trip time, unanswered probes.
+/// Fields are guarded by the owning node's gate; timestamps are in <see cref="TimeProvider"/> units.
+/// </summary>
+internal sealed class PathCandidate(Endpoint endpoint, PathClass pathClass, long now)
+{
+    public const long Never = long.MinValue / 4;
+
+    /// <summary>Weight of a new RTT sample in the moving average.</summary>
+    private const double RttWeight = 0.25;
+
+    public Endpoint Endpoint { get; } = endpoint;
+
+    public PathClass Class { get; } = pathClass;
+
+    public PathSource Sources { get; set; }
+
+    public long AddedAt { get; } = now;
+
+    /// <summary>Exponentially weighted moving average of ping round trips, in milliseconds.</summary>
+    public double? RttMs { get; private set; }
+
+    public long LastPongAt { get; private set; } = Never;
+
+    /// <summary>Last authenticated message from the peer that came over this path (not only pongs).</summary>
+    public long LastHeardAt { get; set; } = Never;
+
+    public long LastPingAt { get; set; } = Never;
+
+    /// <summary>Pings sent since the last pong.</summary>
+    public int Unanswered { get; set; }
+
+    /// <summary>Pongs in a row (reset when a ping goes unanswered for the dead time).</summary>
+    public int ConsecutivePongs { get; set; }
+
+    /// <summary>Latest proof that the path works: a pong or anything heard over it.</summary>
+    public long LastProofAt => Math.Max(LastPongAt, LastHeardAt);
+
+    public void RecordPong(long now, double rttMs)
+    {
+        LastPongAt = now;
+        Unanswered = 0;
+        ConsecutivePongs++;
+        RttMs = RttMs is { } average ? average + (RttWeight * (rttMs - average)) : rttMs;
+    }
+
+    public override string ToString() => $"{Endpoint} ({Class}, rtt {RttMs?.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) ?? "?"} ms)";
+}

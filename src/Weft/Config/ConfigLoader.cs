@@ -14,7 +14,7 @@ internal static class ConfigLoader
     public const int MaxMtu = 9000;
     public const int MaxInterfaceNameLength = 15;
 
-    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel", "lanDiscovery", "lanInterfaces"];
+    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel", "lanDiscovery", "lanInterfaces", "tlsPort"];
 
     /// <summary>The accepted log levels, lower case, as written in the file.</summary>
     public static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical", "none"];
@@ -76,6 +76,7 @@ internal static class ConfigLoader
 
             int? listenPort = null;
             int? mtu = null;
+            int? tlsPort = null;
             string? interfaceName = null;
             string? logLevel = null;
             List<string> peers = [];
@@ -99,6 +100,9 @@ internal static class ConfigLoader
                         break;
                     case "mtu":
                         mtu = ReadInt(fileName, key, value, MinMtu, MaxMtu);
+                        break;
+                    case "tlsPort":
+                        tlsPort = ReadInt(fileName, key, value, 1, 65535);
                         break;
                     case "interface":
                         interfaceName = ReadString(fileName, key, value);
@@ -173,6 +177,7 @@ internal static class ConfigLoader
                 Peers = peers,
                 LanDiscovery = lanDiscovery,
                 LanInterfaces = lanInterfaces,
+                TlsPort = tlsPort,
             };
         }
     }

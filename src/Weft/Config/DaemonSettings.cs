@@ -17,6 +17,10 @@ internal sealed record DaemonSettings(int ListenPort, string Interface, int Mtu,
     public const int DefaultListenPort = 51820;
     public const string DefaultInterface = "weft%d";
     public const int DefaultMtu = 1420;
+    public const int DefaultTlsPort = 443;
+
+    /// <summary>TCP port taking TLS connections when this node's certificate has the role "relay".</summary>
+    public int TlsPort { get; init; } = DefaultTlsPort;
 
     /// <summary>
     /// Merges the layers. Peers from the file and the command line are both used (command-line
@@ -66,6 +70,7 @@ internal sealed record DaemonSettings(int ListenPort, string Interface, int Mtu,
         {
             LanDiscovery = file.LanDiscovery ?? true,
             LanInterfaces = file.LanInterfaces,
+            TlsPort = file.TlsPort ?? DefaultTlsPort,
         };
     }
 

@@ -27,6 +27,8 @@ internal sealed class WeftConfig
 
     /// <summary>Interfaces LAN beacons use, by name (empty: every up, multicast-capable one).</summary>
     public IReadOnlyList<string> LanInterfaces { get; init; } = [];
+    /// <summary>TCP port for TLS connections on relay nodes (1..65535).</summary>
+    public int? TlsPort { get; init; }
 
     public static WeftConfig Empty { get; } = new();
 }

@@ -7,6 +7,7 @@ using Weft.Core.Node;
 using Weft.LocalApi;
 using Weft.Platform;
 using Weft.Platform.Lan;
+using Weft.Platform.Streams;
 using Weft.State;
 
 namespace Weft.Daemon;
@@ -14,7 +15,7 @@ namespace Weft.Daemon;
 /// <summary>
 /// <c>weft up</c>: runs this node in the foreground until SIGINT or SIGTERM.
 /// <code>
-///  start:  load identity ─ lock state dir ─ UDP socket ─ TUN (mtu, IPv4/prefix, IPv6/48, up)
+///  start:  load identity ─ lock state dir ─ UDP socket ─ TCP/TLS listeners ─ TUN (mtu, IPv4/prefix, IPv6/48, up)
 ///          ─ MeshNode (LAN announcer, peer cache <state>/peers.json) ─ UDP receive thread ─ WireGuard peers from state ─ static peers
 ///          ─ TUN read thread ─ 100 ms tick thread ─ local API (Unix socket)
 ///  run:    UDP thread  → MeshNode.OnDatagram  → WireGuard → TUN write
@@ -62,12 +63,17 @@ internal static class DaemonHost
 
         using var signal = new ShutdownSignal();
         using var transport = Platform(() => new UdpTransport(settings.ListenPort)); // before the TUN: a busy port leaves no device behind
+        var streamEvents = new DeferredStreamHandler(); // TCP on the UDP port; TLS too on relays (a busy TLS port is a warning)
+        using var streams = Platform(() => new StreamTransport(streamEvents, transport.LocalPort,
+            certificate.HasRole("relay") ? settings.TlsPort : null, loggers.CreateLogger("Weft.Streams")));
         using var tun = CreateInterface(settings, certificate, logger);
         var options = new MeshNodeOptions { ListenPort = transport.LocalPort, Mtu = settings.Mtu };
         var lan = settings.LanDiscovery ? new LanAnnouncer(transport, settings.LanInterfaces, tun.Name, time, loggers.CreateLogger("Weft.Lan")) : null;
         var peerCache = new PeerCacheFile(state.PeerCache, loggers.CreateLogger("Weft.PeerCache"));
-        using var node = new MeshNode(keys, certificate, ca, options, transport, tun, time, loggers, lan: lan, cache: peerCache);
+        using var node = new MeshNode(keys, certificate, ca, options, transport, tun, time, loggers, streams: streams, lan: lan, cache: peerCache);
+        streamEvents.Target = node;
         transport.StartReceiving(node.OnDatagram);
+        streams.Start();
 
         foreach (var peer in wireGuardPeers.Peers)
         {
@@ -117,6 +123,7 @@ internal static class DaemonHost
         }
 
         // The tick thread and the API have stopped; close the sockets, then the device (which wakes the reader).
+        streams.Dispose();
         transport.Dispose();
         tun.Dispose();
         reader.Join();

@@ -24,6 +24,12 @@ public sealed partial class MeshNode
             case ControlMessageType.Certificate:
                 ReceiveCertificate(peer, message);
                 break;
+            case ControlMessageType.LinkStateAdvert:
+                ReceiveAdvert(peer, message);
+                break;
+            case ControlMessageType.RelayEnvelope:
+                ReceiveEnvelope(peer, message, source);
+                break;
             case ControlMessageType.Ping:
                 ReceivePing(peer, message, source);
                 break;

@@ -22,6 +22,11 @@ public sealed partial class MeshNode
         var peer = routes.Find(isIpv6, destination);
         if (peer is null)
         {
+            if (TrySendThroughMesh(buffer, offset, length, isIpv6, destination))
+            {
+                return;
+            }
+
             NodeCounterSet.Add(ref counters.TxDroppedNoRoute);
             return;
         }

@@ -24,6 +24,8 @@ public sealed partial class MeshNode
         TickStreamFallback();
         TickDiscovery();
 
+        TickMesh();
+
         var sends = new List<(MeshPeer Peer, bool VerifiedYours)>();
         TickCertificates(sends);
         foreach (var (peer, verifiedYours) in sends)

@@ -102,6 +102,7 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
         certificateMessageVerified = CertificateMessage.Create(certificateBytes, verifiedYours: true);
         certificateMessageUnverified = CertificateMessage.Create(certificateBytes, verifiedYours: false);
         trustStore = new TrustStore(ca);
+        InitializeMesh();
         pathTicks = PeerPaths.Ticks.From(options.PathTimings, time.TimestampFrequency);
         datagrams = transport;
         streamConnector = streams;

@@ -15,6 +15,9 @@ public sealed class MeshNodeOptions
     /// <summary>At most this many peers may wait with an unverified certificate; the oldest is evicted beyond it.</summary>
     public int MaxPendingPeers { get; set; } = 256;
 
+    /// <summary>Relay envelopes for other members (on by default); when off, the node advertises that it does not relay.</summary>
+    public bool Relay { get; set; } = true;
+
     /// <summary>Path probing and selection clocks (see Weft.Core.Paths.PeerPaths for the policy).</summary>
     public Weft.Core.Paths.PathTimings PathTimings { get; set; } = Weft.Core.Paths.PathTimings.Default;
 

@@ -18,6 +18,9 @@ internal sealed class PathCandidate(Endpoint endpoint, PathClass pathClass, long
 
     public PathClass Class { get; } = pathClass;
 
+    /// <summary>Preference order, lower is better: the class, and within streams TCP before TLS (less overhead).</summary>
+    public int Rank { get; } = ((int)pathClass << 1) | (endpoint.Kind == TransportKind.Tls ? 1 : 0);
+
     public PathSource Sources { get; set; }
 
     public long AddedAt { get; } = now;

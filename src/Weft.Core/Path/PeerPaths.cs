@@ -12,7 +12,7 @@ namespace Weft.Core.Paths;
 /// (any authenticated message from a new source), stream connections (ours or the peer's), discovery
 /// and the mesh (a <see cref="RelayEndpoint"/> when a route through relays exists).</para>
 /// <para><b>Preference</b> (<see cref="PathClass"/>): direct LAN &gt; direct UDP &gt; direct TCP/TLS &gt;
-/// relay; within a class the lower RTT, but only by a clear margin (30 % and 2 ms).</para>
+/// relay (and TCP before TLS); within a class the lower RTT, but only by a clear margin (30 % and 2 ms).</para>
 /// <para><b>Probing</b>: pings (control message 0x02, answered by a pong 0x03 sent back to the endpoint
 /// the ping came from) go to each candidate's own endpoint without moving the session: the path in use
 /// every <see cref="PathTimings.ActiveProbeInterval"/>, candidates of a better class every
@@ -169,7 +169,7 @@ internal sealed class PeerPaths
             return t.Active;
         }
 
-        var interval = active is null || candidate.Class < active.Class ? t.Upgrade : t.Background;
+        var interval = active is null || candidate.Rank < active.Rank ? t.Upgrade : t.Background;
         return candidate.Unanswered >= 5 ? Math.Max(interval, t.Failing) : interval;
     }
 
@@ -183,8 +183,8 @@ internal sealed class PeerPaths
                 continue;
             }
 
-            var improves = active is null || c.Class < active.Class
-                || (c.Class == active.Class && c.RttMs is { } rtt && active.RttMs is { } current && rtt < (current * 0.7) - 2);
+            var improves = active is null || c.Rank < active.Rank
+                || (c.Rank == active.Rank && c.RttMs is { } rtt && active.RttMs is { } current && rtt < (current * 0.7) - 2);
             if (improves && (best is null || Better(c, best)))
             {
                 best = c;
@@ -213,12 +213,12 @@ internal sealed class PeerPaths
         return best;
     }
 
-    /// <summary>Class first; then proven before unproven; then lower RTT.</summary>
+    /// <summary>Rank (class, TCP before TLS) first; then proven before unproven; then lower RTT.</summary>
     private static bool Better(PathCandidate a, PathCandidate b)
     {
-        if (a.Class != b.Class)
+        if (a.Rank != b.Rank)
         {
-            return a.Class < b.Class;
+            return a.Rank < b.Rank;
         }
 
         if ((a.LastProofAt > PathCandidate.Never) != (b.LastProofAt > PathCandidate.Never))

@@ -25,13 +25,17 @@ internal sealed class TestMesh : IDisposable
 
     public InMemoryNetwork Network { get; } = new();
 
+    /// <summary>TCP/TLS between the nodes; nodes get a connector only when added with <c>streams: true</c>.</summary>
+    public Weft.Core.Tests.Net.FakeStreamNetwork Streams { get; } = new();
+
     public CertificateAuthority Ca { get; }
 
     public static void Step(string text) => TestContext.Current.TestOutputHelper?.WriteLine(text);
 
     /// <summary>A node with a certificate from <paramref name="ca"/> (this mesh's CA by default).</summary>
     public TestNode AddNode(string name, CertificateAuthority? ca = null, TimeSpan? validity = null,
-                            IReadOnlyList<IPNetwork>? subnets = null, Action<MeshNodeOptions>? configure = null)
+                            IReadOnlyList<IPNetwork>? subnets = null, Action<MeshNodeOptions>? configure = null,
+                            bool streams = false)
     {
         ca ??= Ca;
         var host = nextHost++;
@@ -44,9 +48,16 @@ internal sealed class TestMesh : IDisposable
         var logs = new ListLoggerFactory(name);
         var options = new MeshNodeOptions { ListenPort = endpoint.Port };
         configure?.Invoke(options);
+        var connector = streams ? Streams.ConnectorFor(endpoint) : null;
         var node = new MeshNode(keys, certificate, ca.Certificate, options,
-                                Network.Port(endpoint), tun, Time, logs);
+                                Network.Port(endpoint), tun, Time, logs, streams: connector);
         Network.Attach(endpoint, node.OnDatagram);
+        if (connector is not null)
+        {
+            connector.Handler = node;
+            Streams.Listen(endpoint, Weft.Core.Net.TransportKind.Tcp, node);   // every node takes TCP on its UDP port
+        }
+
         var testNode = new TestNode(name, node, keys, certificate, endpoint, tun, logs);
         nodes.Add(testNode);
         return testNode;
@@ -68,8 +79,13 @@ internal sealed class TestMesh : IDisposable
         return fresh;
     }
 
-    /// <summary>Delivers everything in flight.</summary>
-    public void Pump() => Network.Pump();
+    /// <summary>Delivers everything in flight (datagrams and stream events).</summary>
+    public void Pump()
+    {
+        for (var i = 0; i < 100 && Network.Pump() + Streams.Pump() > 0; i++)
+        {
+        }
+    }
 
     /// <summary>Lets <paramref name="duration"/> pass in 100 ms steps: every node ticks, the network delivers.</summary>
     public void Run(TimeSpan duration)

@@ -282,24 +282,23 @@ public sealed class StreamTransport : IStreamConnector, IDisposable
         }
 
         var current = Thread.CurrentThread;
+        var allEnded = true;
         foreach (var thread in _threads)
         {
-            if (thread != current)
-            {
-                thread.Join(TimeSpan.FromSeconds(5));
-            }
+            allEnded &= thread == current || thread.Join(TimeSpan.FromSeconds(5));
         }
 
         foreach (var connection in connections)
         {
-            if (connection.Thread != current)
-            {
-                connection.Thread.Join(TimeSpan.FromSeconds(5));
-            }
+            allEnded &= connection.Thread == current || connection.Thread.Join(TimeSpan.FromSeconds(5));
         }
 
-        _certificate?.Dispose();
-        _stopping.Dispose();
+        if (allEnded)
+        {
+            // Only once nobody can still be waiting on the event or handshaking with the certificate.
+            _certificate?.Dispose();
+            _stopping.Dispose();
+        }
     }
 
     internal void CountFrameReceived() => Interlocked.Increment(ref _framesReceived);

@@ -14,7 +14,7 @@ namespace Weft.Core.Node;
 ///
 ///  OnDatagram: "WEF\x03" ─► OnBeacon ─ malformed / other CA / our own? ─► counted, ignored
 ///                                    ├ a peer with a live session, or one about to handshake? ─► nothing
-///                                    ├ hello to source address (scope kept) : beacon port   (≤ 1 per source per 2 s)
+///                                    ├ hello to source address (scope kept) : beacon port   (≤ 1 per source per 2 s, ≤ 16/s in all)
 ///                                    └ our beacon straight back to it, so it learns us too (≤ 1 per source per 5 s)
 /// </code>
 /// The hello is the static-peer hello (MeshNode.Hello.cs): a <see cref="StaticPeer"/> per source,
@@ -32,6 +32,7 @@ public sealed partial class MeshNode
     private static readonly TimeSpan BeaconHelloInterval = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan BeaconAnswerInterval = TimeSpan.FromSeconds(5);
     private const int MaxBeaconContacts = 64;
+    private const int MaxBeaconHellosPerSecond = 16;
 
     private byte[] beaconMessage = [];
     private long discoveryStartedAt;
@@ -41,6 +42,8 @@ public sealed partial class MeshNode
 
     // ---- guarded by gate ----
     private readonly Dictionary<IPEndPoint, BeaconContact> beaconContacts = [];
+    private long beaconHelloSecond;
+    private int beaconHellosThisSecond;
 
     /// <summary>Our beacon as sent (empty when the listen port cannot be announced).</summary>
     internal ReadOnlySpan<byte> BeaconMessage => beaconMessage;
@@ -127,7 +130,8 @@ public sealed partial class MeshNode
             // It said hello to us a moment ago and is about to handshake: our own hello would only cross it.
             var aboutToHandshake = known?.HelloAnsweredAt is { } answered && now - answered < ToTimestamp(SimultaneousHelloWindow);
             contact = ContactLocked(target, now);
-            sendHello = !aboutToHandshake && (contact.HelloSentAt is not { } hello || now - hello >= ToTimestamp(BeaconHelloInterval));
+            sendHello = !aboutToHandshake && (contact.HelloSentAt is not { } hello || now - hello >= ToTimestamp(BeaconHelloInterval))
+                        && TakeBeaconHelloLocked(now);
             sendAnswer = beaconMessage.Length > 0
                          && (contact.AnsweredAt is not { } answer || now - answer >= ToTimestamp(BeaconAnswerInterval));
             if (sendHello)
@@ -155,6 +159,19 @@ public sealed partial class MeshNode
             Log.BeaconHello(logger, source, beacon.NodeId.ToString(), beacon.ListenPort);
             SendHelloRequest(contact.Hello);
         }
+    }
+
+    /// <summary>The overall cap on beacon hellos (many sources at once): true while this second has some left.</summary>
+    private bool TakeBeaconHelloLocked(long now)
+    {
+        var second = now / time.TimestampFrequency;
+        if (second != beaconHelloSecond)
+        {
+            beaconHelloSecond = second;
+            beaconHellosThisSecond = 0;
+        }
+
+        return beaconHellosThisSecond++ < MaxBeaconHellosPerSecond;
     }
 
     /// <summary>The contact for <paramref name="target"/>, created (evicting the longest-unheard one when full) if new.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Weft.Core.Identity;
 using Weft.Core.Net;
+using Weft.Core.Paths;
 
 namespace Weft.Core.Node;
 
@@ -101,6 +102,11 @@ public sealed partial class MeshNode
                     if (!peer.Verified)
                     {
                         peer.Name = cached.Name; // shown while its certificate is exchanged again
+                    }
+
+                    foreach (var endpoint in endpoints)
+                    {
+                        NotePathLocked(peer, endpoint, PathSource.Discovery);
                     }
 
                     if (endpoints.Count > 1)

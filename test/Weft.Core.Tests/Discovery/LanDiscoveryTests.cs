@@ -152,6 +152,23 @@ public class LanDiscoveryTests
     }
 
     [Fact]
+    public void Beacons_from_many_sources_at_once_trigger_at_most_16_hellos_a_second()
+    {
+        using var lan = new LanTestMesh();
+        var a = lan.AddNode("alpha", announce: false);
+        var id = new byte[16];
+        for (var i = 0; i < 200; i++)
+        {
+            id[0] = (byte)i;
+            var source = new IPEndPoint(IPAddress.Parse($"fe80::1:{i:x}%7"), LanTestMesh.Port);
+            a.Node.OnDatagram(Beacon.Create(lan.Ca.Certificate.Id, NodeId.FromBytes(id), LanTestMesh.Port), source);
+        }
+
+        Assert.Equal(200, a.Counters.Discovery.BeaconsReceived);
+        Assert.Equal(16, a.Counters.Discovery.BeaconHellosSent); // virtual time stands still: one second's worth
+    }
+
+    [Fact]
     public void A_node_restarted_with_its_peer_cache_reaches_its_peer_without_hello_and_without_beacons()
     {
         using var lan = new LanTestMesh();

@@ -21,7 +21,7 @@ public class LocalApiTests
         1234,
         [
             new PeerReport("laptop", "member", "00112233445566778899aabbccddeeff", "pk1=", "100.90.0.2", "fd12:3456:789a::2",
-                "10.213.0.2:51820", Now.AddSeconds(-12), 1536, 100, true, null),
+                "10.213.0.2:51820", Now.AddSeconds(-12), 1536, 100, true, null, "direct udp 10.213.0.2:51820", 1.26),
             new PeerReport("stranger", "pending", "ffeeddccbbaa99887766554433221100", "pk2=", null, null,
                 "10.213.0.9:51820", null, 0, 0, false, "certificate expired"),
         ],
@@ -81,14 +81,18 @@ public class LocalApiTests
             Assert.Contains("never", stranger, StringComparison.Ordinal);
             Assert.EndsWith("certificate expired", stranger, StringComparison.Ordinal);
 
-            // Aligned: every column starts at the same offset in every row.
-            Assert.Equal(header.IndexOf("ENDPOINT", StringComparison.Ordinal), laptop.IndexOf("10.213.0.2:51820", StringComparison.Ordinal));
-            Assert.Equal(header.IndexOf("ENDPOINT", StringComparison.Ordinal), stranger.IndexOf("10.213.0.9:51820", StringComparison.Ordinal));
+            // Aligned: every column starts at the same offset in every row. The path column shows the
+            // node's path when it has one, else the bare endpoint; RTT next to it.
+            Assert.Equal(header.IndexOf("PATH", StringComparison.Ordinal), laptop.IndexOf("direct udp 10.213.0.2:51820", StringComparison.Ordinal));
+            Assert.Equal(header.IndexOf("PATH", StringComparison.Ordinal), stranger.IndexOf("10.213.0.9:51820", StringComparison.Ordinal));
+            Assert.Equal(header.IndexOf("RTT", StringComparison.Ordinal), laptop.IndexOf("1.3 ms", StringComparison.Ordinal));
 
             var json = cli.Run("status", "--json", "--state", dir.Path);
             Assert.Equal(0, json.ExitCode);
             Assert.Contains("\"listenPort\": 51820", json.Out, StringComparison.Ordinal);
             Assert.Contains("\"problem\": \"certificate expired\"", json.Out, StringComparison.Ordinal);
+            Assert.Contains("\"path\": \"direct udp 10.213.0.2:51820\"", json.Out, StringComparison.Ordinal);
+            Assert.Contains("\"rttMs\": 1.26", json.Out, StringComparison.Ordinal);
         }
     }
 
@@ -117,7 +121,7 @@ public class LocalApiTests
         Assert.Equal($"weft: weft is not running (nothing answers on {path})\n", result.Error);
     }
 
-    private sealed class FakeBackend : ILocalApiBackend
+    internal sealed class FakeBackend : ILocalApiBackend
     {
         public List<WireGuardPeerRequest> Added { get; } = [];
 
@@ -137,5 +141,10 @@ public class LocalApiTests
 
             return null;
         }
+
+        public MapReport GetMap() => MeshApiTests.SampleMap();
+
+        public Task<PingOutcome> PingAsync(string target, TimeSpan timeout, CancellationToken cancellationToken) =>
+            Task.FromResult(MeshApiTests.Answer(target, timeout));
     }
 }

@@ -6,7 +6,8 @@ namespace Weft.Cli;
 
 /// <summary>
 /// Renders a <see cref="StatusReport"/> for people: a few lines about this node, then an aligned
-/// table with one row per peer (times relative to now, byte counts with binary units).
+/// table with one row per peer: the path in use and its RTT, times relative to now, byte counts
+/// with binary units.
 /// </summary>
 internal static class StatusFormatter
 {
@@ -34,7 +35,7 @@ internal static class StatusFormatter
 
         var rows = new List<string[]>
         {
-            new[] { "PEER", "KIND", "IPV4", "IPV6", "ENDPOINT", "HANDSHAKE", "RX", "TX", "PROBLEM" },
+            new[] { "PEER", "KIND", "IPV4", "IPV6", "PATH", "RTT", "HANDSHAKE", "RX", "TX", "PROBLEM" },
         };
         foreach (var peer in status.Peers)
         {
@@ -44,7 +45,8 @@ internal static class StatusFormatter
                 peer.Kind,
                 peer.Ipv4 ?? "-",
                 peer.Ipv6 ?? "-",
-                peer.Endpoint ?? "-",
+                PathOf(peer),
+                peer.RttMs is { } rtt ? PingFormatter.Milliseconds(rtt) : "-",
                 peer.LastHandshake is { } handshake ? Ago(handshake, now) : "never",
                 Bytes(peer.RxBytes),
                 Bytes(peer.TxBytes),
@@ -52,9 +54,15 @@ internal static class StatusFormatter
             ]);
         }
 
-        AppendTable(text, rows);
+        TableWriter.Append(text, rows);
         return text.ToString();
     }
+
+    /// <summary>
+    /// The path column: the node's path when it reports one ("direct udp 10.0.0.2:51820",
+    /// "via bravo -> charlie"), else the bare endpoint, else "-".
+    /// </summary>
+    public static string PathOf(PeerReport peer) => peer.Path ?? peer.Endpoint ?? "-";
 
     /// <summary>"12s ago", "5m ago", "3h ago", "2d ago" (a future time reads "just now").</summary>
     public static string Ago(DateTimeOffset time, DateTimeOffset now)
@@ -96,32 +104,4 @@ internal static class StatusFormatter
         { TotalHours: < 48 } => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}h"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalDays}d"),
     };
-
-    private static void AppendTable(StringBuilder text, List<string[]> rows)
-    {
-        var columns = rows[0].Length;
-        var widths = new int[columns];
-        foreach (var row in rows)
-        {
-            for (var c = 0; c < columns; c++)
-            {
-                widths[c] = Math.Max(widths[c], row[c].Length);
-            }
-        }
-
-        foreach (var row in rows)
-        {
-            var line = new StringBuilder();
-            for (var c = 0; c < columns; c++)
-            {
-                line.Append(row[c]);
-                if (c < columns - 1)
-                {
-                    line.Append(' ', widths[c] - row[c].Length + 2);
-                }
-            }
-
-            text.Append(line.ToString().TrimEnd()).Append('\n');
-        }
-    }
 }

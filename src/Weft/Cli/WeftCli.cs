@@ -26,6 +26,9 @@ internal static class WeftCli
         root.Subcommands.Add(JoinCommand.Create(context, global));
         root.Subcommands.Add(UpCommand.Create(context, global));
         root.Subcommands.Add(StatusCommand.Create(context, global));
+        root.Subcommands.Add(PingCommand.Create(context, global));
+        root.Subcommands.Add(MapCommand.Create(context, global));
+        root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(CertCommand.Create(context, global));
         root.Subcommands.Add(WireGuardCommand.Create(context, global));
         return root;

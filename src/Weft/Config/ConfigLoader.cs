@@ -14,7 +14,7 @@ internal static class ConfigLoader
     public const int MaxMtu = 9000;
     public const int MaxInterfaceNameLength = 15;
 
-    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel", "lanDiscovery", "lanInterfaces", "tlsPort"];
+    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel", "tlsPort", "lanDiscovery", "lanInterfaces"];
 
     /// <summary>The accepted log levels, lower case, as written in the file.</summary>
     public static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical", "none"];
@@ -175,9 +175,9 @@ internal static class ConfigLoader
                 Interface = interfaceName,
                 LogLevel = logLevel,
                 Peers = peers,
+                TlsPort = tlsPort,
                 LanDiscovery = lanDiscovery,
                 LanInterfaces = lanInterfaces,
-                TlsPort = tlsPort,
             };
         }
     }

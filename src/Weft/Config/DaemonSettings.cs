@@ -68,9 +68,9 @@ internal sealed record DaemonSettings(int ListenPort, string Interface, int Mtu,
             peers,
             ParseLogLevel(file.LogLevel))
         {
+            TlsPort = file.TlsPort ?? DefaultTlsPort,
             LanDiscovery = file.LanDiscovery ?? true,
             LanInterfaces = file.LanInterfaces,
-            TlsPort = file.TlsPort ?? DefaultTlsPort,
         };
     }
 

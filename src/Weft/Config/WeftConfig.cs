@@ -22,13 +22,13 @@ internal sealed class WeftConfig
     /// <summary>Minimum log level (trace, debug, information, warning, error, critical, none).</summary>
     public string? LogLevel { get; init; }
 
+    /// <summary>TCP port for TLS connections on relay nodes (1..65535).</summary>
+    public int? TlsPort { get; init; }
     /// <summary>Send and answer LAN multicast beacons (default true).</summary>
     public bool? LanDiscovery { get; init; }
 
     /// <summary>Interfaces LAN beacons use, by name (empty: every up, multicast-capable one).</summary>
     public IReadOnlyList<string> LanInterfaces { get; init; } = [];
-    /// <summary>TCP port for TLS connections on relay nodes (1..65535).</summary>
-    public int? TlsPort { get; init; }
 
     public static WeftConfig Empty { get; } = new();
 }

@@ -13,7 +13,7 @@ namespace Weft.Daemon;
 /// mapped to the API's <see cref="StatusReport"/>, and live registration of WireGuard clients
 /// (checked against the mesh's ranges first: the API never trusts its caller's addresses blindly).
 /// </summary>
-internal sealed class NodeApiBackend : ILocalApiBackend
+internal sealed partial class NodeApiBackend : ILocalApiBackend
 {
     private readonly MeshNode _node;
     private readonly CaCertificate _ca;
@@ -76,7 +76,7 @@ internal sealed class NodeApiBackend : ILocalApiBackend
         foreach (var p in status.Peers)
         {
             peers.Add(new PeerReport(p.Name, p.Kind, p.NodeId, p.PublicKey, p.Ipv4, p.Ipv6, p.Endpoint, p.LastHandshake,
-                p.RxBytes, p.TxBytes, p.Verified, p.Problem));
+                p.RxBytes, p.TxBytes, p.Verified, p.Problem, p.Path, p.RttMs));
         }
 
         var counters = new SortedDictionary<string, long>(StringComparer.Ordinal);

@@ -10,4 +10,13 @@ internal interface ILocalApiBackend
 
     /// <summary>Registers a WireGuard client live; returns null on success or a user-facing error.</summary>
     string? AddWireGuardPeer(WireGuardPeerRequest request);
+
+    /// <summary>The topology known from link-state adverts.</summary>
+    MapReport GetMap();
+
+    /// <summary>
+    /// One mesh-level ping to a member's name or overlay address, answered within
+    /// <paramref name="timeout"/>: the reply, an unknown-target error, or no reply.
+    /// </summary>
+    Task<PingOutcome> PingAsync(string target, TimeSpan timeout, CancellationToken cancellationToken);
 }

@@ -13,6 +13,9 @@ namespace Weft.LocalApi;
 /// </summary>
 internal sealed class LocalApiClient : IDisposable
 {
+    /// <summary>How long the daemon has to answer a request that does not wait for the network.</summary>
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(10);
+
     private readonly HttpClient _http;
     private readonly string _socketPath;
 
@@ -36,7 +39,8 @@ internal sealed class LocalApiClient : IDisposable
                 }
             },
         };
-        _http = new HttpClient(handler) { BaseAddress = new Uri("http://weft/"), Timeout = TimeSpan.FromSeconds(10) };
+        // Each request bounds itself (SendAsync): a ping may legitimately take longer than a status.
+        _http = new HttpClient(handler) { BaseAddress = new Uri("http://weft/"), Timeout = Timeout.InfiniteTimeSpan };
     }
 
     /// <summary>True when a socket file exists (the daemon may still be dead: a stale socket).</summary>
@@ -61,9 +65,42 @@ internal sealed class LocalApiClient : IDisposable
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
+    public async Task<MapReport> GetMapAsync(CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, LocalApiServer.MapPath.TrimStart('/')), cancellationToken)
+            .ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var report = await response.Content.ReadFromJsonAsync(LocalApiJsonContext.Readable.MapReport, cancellationToken).ConfigureAwait(false);
+        return report ?? throw new UserErrorException("the daemon sent an empty map");
+    }
+
+    /// <summary>
+    /// One mesh-level ping through the daemon: the reply, or null when none came within
+    /// <paramref name="timeout"/>. An unknown target is a <see cref="UserErrorException"/> naming close names.
+    /// </summary>
+    public async Task<PingReport?> PingAsync(string target, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, LocalApiServer.PingPath.TrimStart('/'))
+        {
+            Content = JsonContent.Create(new PingRequest(target, (int)Math.Ceiling(timeout.TotalMilliseconds)), LocalApiJsonContext.Readable.PingRequest),
+        };
+        using var response = await SendAsync(message, timeout + AnswerTimeout, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.GatewayTimeout)
+        {
+            return null;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync(LocalApiJsonContext.Readable.PingReport, cancellationToken).ConfigureAwait(false)
+            ?? throw new UserErrorException("the daemon sent an empty ping reply");
+    }
+
     public void Dispose() => _http.Dispose();
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+        SendAsync(request, AnswerTimeout, cancellationToken);
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, TimeSpan answerTimeout, CancellationToken cancellationToken)
     {
         if (!SocketExists)
         {
@@ -73,7 +110,9 @@ internal sealed class LocalApiClient : IDisposable
 
         try
         {
-            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bounded.CancelAfter(answerTimeout);
+            return await _http.SendAsync(request, bounded.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.AccessDenied })
         {
@@ -115,6 +154,6 @@ internal sealed class LocalApiClient : IDisposable
             message = $"{(int)response.StatusCode} {response.ReasonPhrase}";
         }
 
-        throw new UserErrorException(response.StatusCode == HttpStatusCode.BadRequest ? message : $"the daemon refused: {message}");
+        throw new UserErrorException(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound ? message : $"the daemon refused: {message}");
     }
 }

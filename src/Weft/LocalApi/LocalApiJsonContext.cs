@@ -15,6 +15,10 @@ namespace Weft.LocalApi;
 [JsonSerializable(typeof(StatusReport))]
 [JsonSerializable(typeof(WireGuardPeerRequest))]
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(MapReport))]
+[JsonSerializable(typeof(PingRequest))]
+[JsonSerializable(typeof(PingReport))]
+[JsonSerializable(typeof(Weft.Cli.PingSummary))]
 internal sealed partial class LocalApiJsonContext : JsonSerializerContext
 {
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -8,11 +9,14 @@ namespace Weft.LocalApi;
 
 /// <summary>
 /// The daemon's local API: HTTP + JSON on a Unix socket (Kestrel), used by <c>weft status</c>,
-/// <c>weft wireguard add</c> and later metrics or a web page. Access control is the socket's file
+/// <c>weft wireguard add</c>, <c>weft map</c>, <c>weft ping</c> and later metrics or a web page. Access control is the socket's file
 /// mode (0600, owner only) and the state directory's (0700).
 /// <code>
 ///   GET  /v1/status            → 200 StatusReport
 ///   POST /v1/wireguard-peers   WireGuardPeerRequest → 204, or 400 ApiError
+///   GET  /v1/map               → 200 MapReport
+///   POST /v1/ping              PingRequest → 200 PingReport; 404 ApiError (unknown target);
+///                              504 ApiError (no reply within the timeout); 400 ApiError (bad request)
 /// </code>
 /// Handlers are plain <see cref="RequestDelegate"/>s serialising through
 /// <see cref="LocalApiJsonContext"/>, so nothing needs runtime code generation (AOT safe).
@@ -21,6 +25,11 @@ internal sealed class LocalApiServer : IAsyncDisposable
 {
     public const string StatusPath = "/v1/status";
     public const string WireGuardPeersPath = "/v1/wireguard-peers";
+    public const string MapPath = "/v1/map";
+    public const string PingPath = "/v1/ping";
+
+    /// <summary>The longest a single ping may wait for its reply.</summary>
+    public static readonly TimeSpan MaxPingTimeout = TimeSpan.FromSeconds(60);
 
     private readonly WebApplication _app;
     private readonly string _socketPath;
@@ -49,8 +58,10 @@ internal sealed class LocalApiServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socketPath));
 
         var app = builder.Build();
-        app.MapGet(StatusPath, (RequestDelegate)(context => WriteJsonAsync(context, 200, backend.GetStatus())));
+        app.MapGet(StatusPath, (RequestDelegate)(context => WriteJsonAsync(context, 200, backend.GetStatus(), LocalApiJsonContext.Readable.StatusReport)));
         app.MapPost(WireGuardPeersPath, (RequestDelegate)(context => AddWireGuardPeerAsync(context, backend)));
+        app.MapGet(MapPath, (RequestDelegate)(context => WriteJsonAsync(context, 200, backend.GetMap(), LocalApiJsonContext.Readable.MapReport)));
+        app.MapPost(PingPath, (RequestDelegate)(context => PingAsync(context, backend)));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -101,11 +112,53 @@ internal sealed class LocalApiServer : IAsyncDisposable
         context.Response.StatusCode = 204;
     }
 
-    private static Task WriteJsonAsync(HttpContext context, int status, StatusReport report)
+    private static async Task PingAsync(HttpContext context, ILocalApiBackend backend)
+    {
+        PingRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(
+                context.Request.Body, LocalApiJsonContext.Readable.PingRequest, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException e)
+        {
+            await WriteErrorAsync(context, 400, $"bad request body: {e.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        if (request is null || string.IsNullOrWhiteSpace(request.Target))
+        {
+            await WriteErrorAsync(context, 400, "a ping needs a target (a member's name or overlay address)").ConfigureAwait(false);
+            return;
+        }
+
+        var timeout = TimeSpan.FromMilliseconds(request.TimeoutMs);
+        if (timeout <= TimeSpan.Zero || timeout > MaxPingTimeout)
+        {
+            await WriteErrorAsync(context, 400, $"the ping timeout must be between 1 ms and {MaxPingTimeout.TotalSeconds:0} s").ConfigureAwait(false);
+            return;
+        }
+
+        var outcome = await backend.PingAsync(request.Target.Trim(), timeout, context.RequestAborted).ConfigureAwait(false);
+        if (outcome.Reply is { } reply)
+        {
+            await WriteJsonAsync(context, 200, reply, LocalApiJsonContext.Readable.PingReport).ConfigureAwait(false);
+        }
+        else if (outcome.Error is { } error)
+        {
+            await WriteErrorAsync(context, 404, error).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteErrorAsync(context, 504, $"no reply from {request.Target} within {timeout.TotalMilliseconds:0} ms").ConfigureAwait(false);
+        }
+    }
+
+    private static Task WriteJsonAsync<T>(HttpContext context, int status, T value, JsonTypeInfo<T> type)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        return JsonSerializer.SerializeAsync(context.Response.Body, report, LocalApiJsonContext.Readable.StatusReport, context.RequestAborted);
+        return JsonSerializer.SerializeAsync(context.Response.Body, value, type, context.RequestAborted);
     }
 
     private static Task WriteErrorAsync(HttpContext context, int status, string message)

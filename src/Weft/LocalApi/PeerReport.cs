@@ -1,6 +1,10 @@
 namespace Weft.LocalApi;
 
-/// <summary>One peer in a <see cref="StatusReport"/> (mirrors the node's <c>PeerStatus</c>).</summary>
+/// <summary>
+/// One peer in a <see cref="StatusReport"/> (mirrors the node's <c>PeerStatus</c>). <see cref="Path"/>
+/// is the path in use ("direct udp 10.0.0.2:51820", "direct tls 10.0.0.3:443", "via bravo -> charlie")
+/// and <see cref="RttMs"/> its last measured round trip; both null until known.
+/// </summary>
 internal sealed record PeerReport(
     string Name,
     string Kind,
@@ -13,4 +17,6 @@ internal sealed record PeerReport(
     long RxBytes,
     long TxBytes,
     bool Verified,
-    string? Problem);
+    string? Problem,
+    string? Path = null,
+    double? RttMs = null);

@@ -56,6 +56,9 @@ public sealed partial class MeshNode
     public MeshCounters GetMeshCounters() =>
         meshCounters.Snapshot(linkState.Counters, neighbourTable.Count, linkState.Count, shortestPaths.ReachableCount);
 
+    /// <summary>The adverts this node holds (its own included), for inspection and tests.</summary>
+    internal IReadOnlyList<LinkStateAdvert> LinkStateSnapshotForTests() => linkState.Snapshot();
+
     /// <summary>Called once from the constructor.</summary>
     private void InitializeMesh() => linkState = new LinkStateDatabase(trustStore, keys.NodeId);
 

@@ -15,9 +15,9 @@ namespace Weft.Core.Node;
 /// </summary>
 /// <remarks>
 /// <code>
-///  start:   Load ─► decode + TrustStore.Verify each certificate ─► AddMemberPeer(key, first udp endpoint)
-///           (more than one endpoint: the handshake target moves to the next one every
-///            CachedEndpointRotation until a session exists)
+///  start:   Load ─► decode + TrustStore.Verify each certificate ─► member peer at its first UDP endpoint;
+///           every cached endpoint becomes a path candidate (PathSource.Discovery), so while no
+///           session exists the path policy hands the handshake from a silent one to the next
 ///  running: verified members + their current endpoint ─ changed? ─► merge into the remembered set ─► Save
 /// </code>
 /// Peers cached earlier but not connected now stay in the file (with their old LastSeen) until
@@ -30,14 +30,12 @@ public sealed partial class MeshNode
     private static readonly TimeSpan PeerCacheCheckInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PeerCacheSaveInterval = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan PeerCacheMaxAge = TimeSpan.FromDays(30);
-    private static readonly TimeSpan CachedEndpointRotation = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan CachedPeerYield = TimeSpan.FromSeconds(1);
     private const int MaxCachedPeers = 256;
     private const int MaxCachedEndpoints = 4;
 
     // ---- guarded by gate ----
     private readonly Dictionary<NodeId, CachedPeer> rememberedPeers = [];
-    private readonly List<CachedDial> cachedDials = [];
     private string savedPeerCache = "";
     private long nextPeerCacheCheck;
     private long nextPeerCacheSave;
@@ -108,11 +106,6 @@ public sealed partial class MeshNode
                     {
                         NotePathLocked(peer, endpoint, PathSource.Discovery);
                     }
-
-                    if (endpoints.Count > 1)
-                    {
-                        cachedDials.Add(new CachedDial(peer, endpoints, time.GetTimestamp() + ToTimestamp(CachedEndpointRotation)));
-                    }
                 }
             }
 
@@ -169,7 +162,7 @@ public sealed partial class MeshNode
         Log.CachedPeerRejected(logger, name, reason);
     }
 
-    /// <summary>Tick: move cached dials to their next endpoint; save the cache when the verified peers changed.</summary>
+    /// <summary>Tick: save the cache when the verified peers or their endpoints changed.</summary>
     private void TickPeerCache(long now)
     {
         if (peerCacheStore is null)
@@ -180,7 +173,6 @@ public sealed partial class MeshNode
         List<CachedPeer>? snapshot;
         lock (gate)
         {
-            TickCachedDialsLocked(now);
             if (now < nextPeerCacheCheck || disposed)
             {
                 return;
@@ -318,27 +310,6 @@ public sealed partial class MeshNode
         return hash.ToHashCode();
     }
 
-    /// <summary>Cached peers with several endpoints and no session yet: try the next endpoint every little while.</summary>
-    private void TickCachedDialsLocked(long now)
-    {
-        for (var i = cachedDials.Count - 1; i >= 0; i--)
-        {
-            var dial = cachedDials[i];
-            if (dial.Peer.Removed || dial.Peer.WireGuard.HasSession || dial.Switches >= 2 * dial.Endpoints.Count)
-            {
-                cachedDials.RemoveAt(i);
-                continue;
-            }
-
-            if (now >= dial.NextSwitch)
-            {
-                dial.Switches++;
-                dial.NextSwitch = now + ToTimestamp(CachedEndpointRotation);
-                dial.Peer.WireGuard.Endpoint = dial.Endpoints[dial.Switches % dial.Endpoints.Count];
-            }
-        }
-    }
-
     /// <summary>Parses the cache's "udp ADDRESS:PORT" form (IPv6 as "[addr%scope]:port").</summary>
     internal static bool TryParseUdp(string text, out Endpoint endpoint)
     {
@@ -351,17 +322,5 @@ public sealed partial class MeshNode
 
         endpoint = UdpEndpoint.Of(address);
         return true;
-    }
-
-    /// <summary>A cached peer being dialled at its remembered endpoints in turn. Guarded by the gate.</summary>
-    private sealed class CachedDial(MeshPeer peer, List<Endpoint> endpoints, long nextSwitch)
-    {
-        public MeshPeer Peer { get; } = peer;
-
-        public List<Endpoint> Endpoints { get; } = endpoints;
-
-        public long NextSwitch { get; set; } = nextSwitch;
-
-        public int Switches { get; set; }
     }
 }

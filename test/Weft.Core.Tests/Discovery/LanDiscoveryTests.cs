@@ -216,6 +216,31 @@ public class LanDiscoveryTests
     }
 
     [Fact]
+    public void A_cached_peer_whose_first_endpoint_is_stale_is_reached_at_the_next_one()
+    {
+        using var lan = new LanTestMesh();
+        var a = lan.AddNode("alpha", cache: new MemoryPeerCache(), announce: false);
+        var b = lan.AddNode("bravo", cache: new MemoryPeerCache(), announce: false);
+        b.Node.AddStaticPeer(a.Endpoint);
+        lan.RunUntil(() => Verified(a, b) && Verified(b, a), FiveSeconds);
+        lan.Run(TimeSpan.FromSeconds(4));
+
+        Step("bravo's cache lists an address alpha no longer has first, then the right one");
+        b = lan.Restart(b, announce: false, editCache: cache =>
+        {
+            var entry = Assert.Single(cache.Peers);
+            cache.Peers = [entry with { Endpoints = ["udp [fe80::dead%7]:51820", .. entry.Endpoints] }];
+        });
+        var took = lan.RunUntil(() => Verified(a, b) && Verified(b, a), TimeSpan.FromSeconds(30));
+        Step($"verified after {took.TotalSeconds:0.0} s (virtual)");
+        Assert.True(Verified(a, b) && Verified(b, a), "the second cached endpoint was never tried");
+        Assert.Equal(0, b.Counters.HelloRequestsSent);
+        Assert.Equal(a.Endpoint.ToString(), b.Peer(a)!.Endpoint);
+        Assert.True(b.Counters.PathSwitches >= 1, "the handshake never moved off the stale endpoint");
+        Assert.InRange(took, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(20)); // the path policy rotates a silent endpoint after ~6 s, the handshake retries every 5 s
+    }
+
+    [Fact]
     public void Cached_peers_that_no_longer_verify_or_cannot_be_dialled_are_refused_and_kept_out()
     {
         using var lan = new LanTestMesh();

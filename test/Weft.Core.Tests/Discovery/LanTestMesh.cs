@@ -48,11 +48,17 @@ internal sealed class LanTestMesh : IDisposable
     }
 
     /// <summary>Stops <paramref name="old"/> and starts it again with the same identity, endpoint and cache, but no memory.</summary>
-    public LanNode Restart(LanNode old, bool announce = true)
+    /// <paramref name="editCache"/> runs between the stop (which saves the cache) and the start.
+    public LanNode Restart(LanNode old, bool announce = true, Action<MemoryPeerCache>? editCache = null)
     {
         old.Node.Dispose();
         nodes.Remove(old);
         GroupMembers.Remove(old.Endpoint);
+        if (old.Cache is not null)
+        {
+            editCache?.Invoke(old.Cache);
+        }
+
         return Start(old.Name + "'", old.Keys, old.Certificate, old.CaCertificate, old.Endpoint, old.Cache, announce);
     }
 

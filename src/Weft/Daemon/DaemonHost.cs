@@ -6,8 +6,8 @@ using Weft.Core.Identity;
 using Weft.Core.Node;
 using Weft.LocalApi;
 using Weft.Platform;
-using Weft.Platform.Streams;
 using Weft.Platform.Lan;
+using Weft.Platform.Streams;
 using Weft.State;
 
 namespace Weft.Daemon;

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using Weft.Core.Identity.Internal;
 
 namespace Weft.Core.Identity;
 
@@ -21,8 +19,6 @@ namespace Weft.Core.Identity;
 /// </summary>
 public sealed class HelloReply
 {
-    private const int MaxCertificate = Hello.MaxCertificateSize;
-
     private HelloReply(Certificate certificate, byte[] nonce, byte[] requestNonce, DateTimeOffset timestamp)
     {
         Certificate = certificate;
@@ -39,8 +35,7 @@ public sealed class HelloReply
 
     public DateTimeOffset Timestamp { get; }
 
-    public static int SizeFor(int certificateLength) =>
-        Hello.TypeSize + 2 + certificateLength + Hello.NonceSize + Hello.NonceSize + 8 + Ed25519Signer.SignatureSize;
+    public static int SizeFor(int certificateLength) => HelloWire.SizeFor(certificateLength, echoesRequest: true);
 
     /// <summary>Writes a signed reply to a request whose nonce is <paramref name="requestNonce"/>; returns its length.</summary>
     public static int Write(Span<byte> destination, Certificate certificate, NodeKeys keys, ReadOnlySpan<byte> nonce,
@@ -52,35 +47,9 @@ public sealed class HelloReply
 
     /// <summary>As above, from the certificate's encoding.</summary>
     public static int Write(Span<byte> destination, ReadOnlySpan<byte> certificate, NodeKeys keys, ReadOnlySpan<byte> nonce,
-        ReadOnlySpan<byte> requestNonce, DateTimeOffset timestamp)
-    {
-        Hello.RequireMatchingKeys(certificate, keys, out _);
-        if (nonce.Length != Hello.NonceSize || requestNonce.Length != Hello.NonceSize)
-        {
-            throw new ArgumentException($"Hello nonces are {Hello.NonceSize} bytes.", nameof(nonce));
-        }
-
-        var size = SizeFor(certificate.Length);
-        if (certificate.Length > MaxCertificate || destination.Length < size)
-        {
-            throw new ArgumentException($"A hello reply needs {size} bytes.", nameof(destination));
-        }
-
-        Hello.ReplyType.CopyTo(destination);
-        var at = Hello.TypeSize;
-        BinaryPrimitives.WriteUInt16BigEndian(destination[at..], (ushort)certificate.Length);
-        at += 2;
-        certificate.CopyTo(destination[at..]);
-        at += certificate.Length;
-        nonce.CopyTo(destination[at..]);
-        at += Hello.NonceSize;
-        requestNonce.CopyTo(destination[at..]);
-        at += Hello.NonceSize;
-        BinaryPrimitives.WriteInt64BigEndian(destination[at..], timestamp.ToUnixTimeMilliseconds());
-        at += 8;
-        Hello.Sign(keys, Hello.ReplyContext, destination[..at], destination.Slice(at, Ed25519Signer.SignatureSize));
-        return size;
-    }
+        ReadOnlySpan<byte> requestNonce, DateTimeOffset timestamp) =>
+        HelloWire.Write(destination, Hello.ReplyType, Hello.ReplyContext, "hello reply", certificate, keys, nonce, requestNonce,
+                        echoesRequest: true, timestamp);
 
     /// <summary>
     /// Parses a reply and checks its signature against the certificate's signing key. Does not
@@ -95,41 +64,12 @@ public sealed class HelloReply
             return false;
         }
 
-        var r = new WireReader(datagram[Hello.TypeSize..]);
-        if (!r.UInt16("certificate length", out var length)
-            || (length > MaxCertificate && r.Fail($"certificate length {length} is over {MaxCertificate}"))
-            || !r.Bytes("certificate", length, out var certificateBytes)
-            || !r.Bytes("nonce", Hello.NonceSize, out var nonce)
-            || !r.Bytes("request nonce", Hello.NonceSize, out var requestNonce)
-            || !r.Int64("timestamp", out var millis)
-            || ((millis < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || millis > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
-                && r.Fail("timestamp out of range")))
+        if (!HelloWire.TryRead(datagram, Hello.ReplyContext, "hello reply", echoesRequest: true, out var parts, out error))
         {
-            error = "bad hello reply: " + r.Error;
             return false;
         }
 
-        var signed = Hello.TypeSize + r.Position;
-        if (!r.Bytes("signature", Ed25519Signer.SignatureSize, out var signature) || !r.NoTrailingBytes("hello reply"))
-        {
-            error = "bad hello reply: " + r.Error;
-            return false;
-        }
-
-        if (!Certificate.TryDecode(certificateBytes, out var certificate, out error))
-        {
-            error = "bad hello reply: " + error;
-            return false;
-        }
-
-        if (!Hello.Verify(certificate!.SigningKey, Hello.ReplyContext, datagram[..signed], signature))
-        {
-            error = $"bad hello reply: the signature does not verify with the signing key of '{certificate.Name}'";
-            return false;
-        }
-
-        reply = new HelloReply(certificate, nonce.ToArray(), requestNonce.ToArray(), DateTimeOffset.FromUnixTimeMilliseconds(millis));
-        error = "";
+        reply = new HelloReply(parts.Certificate, parts.Nonce, parts.RequestNonce!, parts.Timestamp);
         return true;
     }
 }

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using Weft.Core.Identity.Internal;
 
 namespace Weft.Core.Identity;
 
@@ -19,8 +17,6 @@ namespace Weft.Core.Identity;
 /// </summary>
 public sealed class HelloRequest
 {
-    private const int MaxCertificate = Hello.MaxCertificateSize;
-
     private HelloRequest(Certificate certificate, byte[] nonce, DateTimeOffset timestamp)
     {
         Certificate = certificate;
@@ -35,7 +31,7 @@ public sealed class HelloRequest
     public DateTimeOffset Timestamp { get; }
 
     /// <summary>The size of a request carrying a certificate of <paramref name="certificateLength"/> bytes.</summary>
-    public static int SizeFor(int certificateLength) => Hello.TypeSize + 2 + certificateLength + Hello.NonceSize + 8 + Ed25519Signer.SignatureSize;
+    public static int SizeFor(int certificateLength) => HelloWire.SizeFor(certificateLength, echoesRequest: false);
 
     /// <summary>
     /// Writes a signed request into <paramref name="destination"/> and returns its length.
@@ -49,33 +45,9 @@ public sealed class HelloRequest
     }
 
     /// <summary>As above, from the certificate's encoding.</summary>
-    public static int Write(Span<byte> destination, ReadOnlySpan<byte> certificate, NodeKeys keys, ReadOnlySpan<byte> nonce, DateTimeOffset timestamp)
-    {
-        Hello.RequireMatchingKeys(certificate, keys, out _);
-        if (nonce.Length != Hello.NonceSize)
-        {
-            throw new ArgumentException($"A hello nonce is {Hello.NonceSize} bytes.", nameof(nonce));
-        }
-
-        var size = SizeFor(certificate.Length);
-        if (certificate.Length > MaxCertificate || destination.Length < size)
-        {
-            throw new ArgumentException($"A hello request needs {size} bytes.", nameof(destination));
-        }
-
-        Hello.RequestType.CopyTo(destination);
-        var at = Hello.TypeSize;
-        BinaryPrimitives.WriteUInt16BigEndian(destination[at..], (ushort)certificate.Length);
-        at += 2;
-        certificate.CopyTo(destination[at..]);
-        at += certificate.Length;
-        nonce.CopyTo(destination[at..]);
-        at += Hello.NonceSize;
-        BinaryPrimitives.WriteInt64BigEndian(destination[at..], timestamp.ToUnixTimeMilliseconds());
-        at += 8;
-        Hello.Sign(keys, Hello.RequestContext, destination[..at], destination.Slice(at, Ed25519Signer.SignatureSize));
-        return size;
-    }
+    public static int Write(Span<byte> destination, ReadOnlySpan<byte> certificate, NodeKeys keys, ReadOnlySpan<byte> nonce, DateTimeOffset timestamp) =>
+        HelloWire.Write(destination, Hello.RequestType, Hello.RequestContext, "hello request", certificate, keys, nonce, default,
+                        echoesRequest: false, timestamp);
 
     /// <summary>
     /// Parses a request and checks its signature against the certificate's signing key. Does not
@@ -91,40 +63,12 @@ public sealed class HelloRequest
             return false;
         }
 
-        var r = new WireReader(datagram[Hello.TypeSize..]);
-        if (!r.UInt16("certificate length", out var length)
-            || (length > MaxCertificate && r.Fail($"certificate length {length} is over {MaxCertificate}"))
-            || !r.Bytes("certificate", length, out var certificateBytes)
-            || !r.Bytes("nonce", Hello.NonceSize, out var nonce)
-            || !r.Int64("timestamp", out var millis)
-            || ((millis < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || millis > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
-                && r.Fail("timestamp out of range")))
+        if (!HelloWire.TryRead(datagram, Hello.RequestContext, "hello request", echoesRequest: false, out var parts, out error))
         {
-            error = "bad hello request: " + r.Error;
             return false;
         }
 
-        var signed = Hello.TypeSize + r.Position;
-        if (!r.Bytes("signature", Ed25519Signer.SignatureSize, out var signature) || !r.NoTrailingBytes("hello request"))
-        {
-            error = "bad hello request: " + r.Error;
-            return false;
-        }
-
-        if (!Certificate.TryDecode(certificateBytes, out var certificate, out error))
-        {
-            error = "bad hello request: " + error;
-            return false;
-        }
-
-        if (!Hello.Verify(certificate!.SigningKey, Hello.RequestContext, datagram[..signed], signature))
-        {
-            error = $"bad hello request: the signature does not verify with the signing key of '{certificate.Name}'";
-            return false;
-        }
-
-        request = new HelloRequest(certificate, nonce.ToArray(), DateTimeOffset.FromUnixTimeMilliseconds(millis));
-        error = "";
+        request = new HelloRequest(parts.Certificate, parts.Nonce, parts.Timestamp);
         return true;
     }
 }

@@ -1,4 +1,3 @@
-
 namespace Weft.Core.Identity;
 
 /// <summary>

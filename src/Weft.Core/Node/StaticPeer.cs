@@ -1,6 +1,6 @@
 using System.Net;
-using Weft.Core.Net;
 using Weft.Core.Identity;
+using Weft.Core.Net;
 
 namespace Weft.Core.Node;
 

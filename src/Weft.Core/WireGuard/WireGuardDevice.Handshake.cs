@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using Weft.Core.Net;
 using System.Security.Cryptography;
 using Weft.Core.Crypto;
+using Weft.Core.Net;
 using static Weft.Core.WireGuard.WireGuardMessages;
 
 namespace Weft.Core.WireGuard;

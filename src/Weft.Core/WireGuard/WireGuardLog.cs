@@ -1,5 +1,5 @@
-using Weft.Core.Net;
 using Microsoft.Extensions.Logging;
+using Weft.Core.Net;
 
 namespace Weft.Core.WireGuard;
 

@@ -1,6 +1,6 @@
 using System.Net;
-using Weft.Core.Net;
 using Weft.Core.Crypto;
+using Weft.Core.Net;
 using Weft.Core.WireGuard;
 using Xunit;
 

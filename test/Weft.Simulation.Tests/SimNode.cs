@@ -15,15 +15,24 @@ internal sealed class SimNode : IDisposable
     private readonly ITimer tick;
     private readonly byte[] tunBuffer = new byte[WireGuardDevice.HeadRoom + 2048 + WireGuardDevice.TailRoom];
 
-    public SimNode(Host host, CertificateAuthority ca, string name, IPAddress meshAddress, int port = 51820)
+    public SimNode(Host host, CertificateAuthority ca, string name, IPAddress meshAddress, int port = 51820,
+                   Paths.SimStreams? streams = null)
     {
         Host = host;
         MeshAddress = meshAddress;
         var keys = NodeKeys.Generate();
         var certificate = ca.Sign(JoinRequest.Create(keys, name), name, [], [], meshAddress, TimeSpan.FromDays(30), host.Clock.GetUtcNow());
         Socket = host.Bind(port);
-        Node = new MeshNode(keys, certificate, ca.Certificate, new MeshNodeOptions { ListenPort = port }, Socket, Tun, host.Clock, null, host.Random);
+        var connector = streams?.ConnectorFor(host);
+        Node = new MeshNode(keys, certificate, ca.Certificate, new MeshNodeOptions { ListenPort = port }, Socket, Tun, host.Clock, null, host.Random,
+                            streams: connector);
         Socket.StartReceiving(Node.OnDatagram);
+        if (connector is not null)
+        {
+            connector.Handler = Node;
+            streams!.Listen(host.EndPoint(port), Weft.Core.Net.TransportKind.Tcp, Node);   // TCP on the UDP port number
+        }
+
         tick = host.Clock.Every(TimeSpan.FromMilliseconds(100), Node.Tick);
     }
 

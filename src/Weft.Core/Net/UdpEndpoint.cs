@@ -21,7 +21,7 @@ public sealed class UdpEndpoint : Endpoint
         Address = address;
     }
 
-    /// <summary>The IP address and port (an instance of its own; never mutate it).</summary>
+    /// <summary>The IP address and port (an instance of its own; never mutate it). IPv4-mapped IPv6 addresses are stored as IPv4.</summary>
     public IPEndPoint Address { get; }
 
     public override TransportKind Kind => TransportKind.Udp;
@@ -35,15 +35,16 @@ public sealed class UdpEndpoint : Endpoint
             return endpoint;
         }
 
-        var copy = new IPEndPoint(address.Address, address.Port);
-        endpoint = new UdpEndpoint(copy);
+        // Dual-stack sockets report IPv4 peers as ::ffff:a.b.c.d; one address is one endpoint.
+        var ip = address.Address.IsIPv4MappedToIPv6 ? address.Address.MapToIPv4() : address.Address;
+        endpoint = new UdpEndpoint(new IPEndPoint(ip, address.Port));
         if (Interlocked.Increment(ref cached) > CacheLimit)
         {
             Cache.Clear();
             Volatile.Write(ref cached, 1);
         }
 
-        return Cache.GetOrAdd(copy, endpoint);
+        return Cache.GetOrAdd(new IPEndPoint(address.Address, address.Port), endpoint);
     }
 
     public override bool Equals(Endpoint? other) =>

@@ -311,7 +311,18 @@ public sealed partial class MeshNode
         paths.Expire(current, now, pathTicks.Forget);
         if (!wireGuard.HasSession)
         {
-            return;   // probes need a session; the handshake goes to the endpoint in use
+            // Probes need a session; the handshake goes to the endpoint in use, so a silent one is rotated.
+            if (current is not null && paths.Candidates.Count > 1
+                && now - Math.Max(paths.Find(current)?.LastProofAt ?? PathCandidate.Never, paths.ChosenAt) > 2 * pathTicks.DeadAfter
+                && paths.NextForHandshake(current) is { } next && !next.Equals(current))
+            {
+                PathLog.PathChosen(logger, peer.Name, next, current.ToString());
+                wireGuard.Endpoint = next;
+                paths.ChosenAt = now;
+                NodeCounterSet.Add(ref counters.PathSwitches);
+            }
+
+            return;
         }
 
         var chosen = paths.Choose(current, now, pathTicks);

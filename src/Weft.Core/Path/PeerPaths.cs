@@ -29,6 +29,8 @@ namespace Weft.Core.Paths;
 /// <item>The path in use is dead: move to the best candidate that proved itself within
 /// <see cref="PathTimings.FallbackFresh"/>; with none, stay and keep probing everything (the first
 /// candidate to answer wins). With the default timings a dead path is left within 3–4 s.</item>
+/// <item>No session (the handshake keeps failing on the path in use): after twice the dead time the
+/// candidates take turns receiving the handshake (<see cref="NextForHandshake"/>).</item>
 /// </list>
 /// <para><b>Roaming</b>: WireGuard moves a session to wherever authenticated packets come from. Here
 /// the choice above wins: a packet from a new source makes it a candidate (probed at once if it is
@@ -159,6 +161,17 @@ internal sealed class PeerPaths
 
         // Dead: the best candidate that proved itself lately, else stay and keep probing.
         return Best(now, t, freshOnly: true, exclude: active)?.Endpoint ?? current;
+    }
+
+    /// <summary>
+    /// Without a session nothing can be probed, and the handshake goes to the endpoint in use: when that
+    /// stays silent, the candidates take turns (best rank first, round robin) so one that works gets the handshake.
+    /// </summary>
+    public Endpoint? NextForHandshake(Endpoint current)
+    {
+        var ordered = candidates.OrderBy(c => c.Rank).ThenBy(c => c.AddedAt).ToList();
+        var index = ordered.FindIndex(c => c.Endpoint.Equals(current));
+        return ordered.Count == 0 ? null : ordered[(index + 1) % ordered.Count].Endpoint;
     }
 
     /// <summary>How long until <paramref name="candidate"/> should be pinged again.</summary>

@@ -20,6 +20,12 @@ public class EndpointTests
         Assert.Equal(TransportKind.Udp, a.Kind);
         Assert.Equal("udp 192.0.2.1:51820", a.ToString());
         Assert.Equal("udp [2001:db8::1]:443", UdpEndpoint.Of(new IPEndPoint(IPAddress.Parse("2001:db8::1"), 443)).ToString());
+
+        // A dual-stack socket's view of an IPv4 peer is the same endpoint.
+        var mapped = UdpEndpoint.Of(new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.1"), 51820));
+        Assert.Equal<Endpoint>(a, mapped);
+        Assert.Equal(a.GetHashCode(), mapped.GetHashCode());
+        Assert.Equal("udp 192.0.2.1:51820", mapped.ToString());
     }
 
     [Fact]

@@ -50,7 +50,9 @@ dotnet build Weft.slnx -c Release --no-restore
 
 log="$results/dotnet-test.log"
 set +e
-dotnet test --solution Weft.slnx -c Release --no-build --results-directory "$results" -- --report-xunit-trx 2>&1 | tee "$log"
+# The mesh scale report (trait Category=Scale) takes many minutes at 1000 nodes: bench/scale.sh runs it.
+dotnet test --solution Weft.slnx -c Release --no-build --results-directory "$results" -- --report-xunit-trx \
+    --filter-not-trait "Category=Scale" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

@@ -14,7 +14,7 @@ internal static class ConfigLoader
     public const int MaxMtu = 9000;
     public const int MaxInterfaceNameLength = 15;
 
-    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel", "tlsPort", "lanDiscovery", "lanInterfaces"];
+    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel", "tlsPort", "lanDiscovery", "lanInterfaces", "relay"];
 
     /// <summary>The accepted log levels, lower case, as written in the file.</summary>
     public static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical", "none"];
@@ -81,6 +81,7 @@ internal static class ConfigLoader
             string? logLevel = null;
             List<string> peers = [];
             bool? lanDiscovery = null;
+            bool? relay = null;
             List<string> lanInterfaces = [];
             var seen = new HashSet<string>(StringComparer.Ordinal);
 
@@ -157,6 +158,14 @@ internal static class ConfigLoader
 
                         lanDiscovery = value.GetBoolean();
                         break;
+                    case "relay":
+                        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                        {
+                            throw new ConfigException($"{fileName}: \"relay\" must be true or false, got {Describe(value.ValueKind)}");
+                        }
+
+                        relay = value.GetBoolean();
+                        break;
                     case "lanInterfaces":
                         ReadInterfaceNames(fileName, key, value, lanInterfaces);
                         break;
@@ -178,6 +187,7 @@ internal static class ConfigLoader
                 TlsPort = tlsPort,
                 LanDiscovery = lanDiscovery,
                 LanInterfaces = lanInterfaces,
+                Relay = relay,
             };
         }
     }

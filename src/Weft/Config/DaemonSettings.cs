@@ -11,6 +11,9 @@ internal sealed record DaemonSettings(int ListenPort, string Interface, int Mtu,
     /// <summary>Send and answer LAN multicast beacons (config <c>lanDiscovery</c>, default true).</summary>
     public bool LanDiscovery { get; init; } = true;
 
+    /// <summary>Forward relay envelopes for other members (config <c>relay</c>, default true).</summary>
+    public bool Relay { get; init; } = true;
+
     /// <summary>Interfaces for LAN beacons by name (config <c>lanInterfaces</c>); empty: all usable ones.</summary>
     public IReadOnlyList<string> LanInterfaces { get; init; } = [];
 
@@ -71,6 +74,7 @@ internal sealed record DaemonSettings(int ListenPort, string Interface, int Mtu,
             TlsPort = file.TlsPort ?? DefaultTlsPort,
             LanDiscovery = file.LanDiscovery ?? true,
             LanInterfaces = file.LanInterfaces,
+            Relay = file.Relay ?? true,
         };
     }
 

@@ -24,6 +24,9 @@ internal sealed class WeftConfig
 
     /// <summary>TCP port for TLS connections on relay nodes (1..65535).</summary>
     public int? TlsPort { get; init; }
+    /// <summary>Relay other members' traffic (default true); false opts this node out of being a hop.</summary>
+    public bool? Relay { get; init; }
+
     /// <summary>Send and answer LAN multicast beacons (default true).</summary>
     public bool? LanDiscovery { get; init; }
 

@@ -67,7 +67,7 @@ internal static class DaemonHost
         using var streams = Platform(() => new StreamTransport(streamEvents, transport.LocalPort,
             certificate.HasRole("relay") ? settings.TlsPort : null, loggers.CreateLogger("Weft.Streams")));
         using var tun = CreateInterface(settings, certificate, logger);
-        var options = new MeshNodeOptions { ListenPort = transport.LocalPort, Mtu = settings.Mtu };
+        var options = new MeshNodeOptions { ListenPort = transport.LocalPort, Mtu = settings.Mtu, Relay = settings.Relay };
         var lan = settings.LanDiscovery ? new LanAnnouncer(transport, settings.LanInterfaces, tun.Name, time, loggers.CreateLogger("Weft.Lan")) : null;
         var peerCache = new PeerCacheFile(state.PeerCache, loggers.CreateLogger("Weft.PeerCache"));
         using var node = new MeshNode(keys, certificate, ca, options, transport, tun, time, loggers, streams: streams, lan: lan, cache: peerCache);

@@ -245,6 +245,53 @@ public sealed partial class MeshNode
     }
 
     /// <summary>
+    /// Opens the end-to-end session to a member known only from link-state adverts, as the first TUN
+    /// packet for it would (a mesh-level ping needs one before it can go). Starts the handshake
+    /// through the relays by sending our certificate; returns false if no valid advert names the member.
+    /// </summary>
+    public bool TryOpenMeshSession(NodeId member)
+    {
+        if (member == keys.NodeId || linkState.Find(member) is not { } advert || !advert.Certificate.IsValidAt(time.GetUtcNow()))
+        {
+            return false;
+        }
+
+        var cert = advert.Certificate;
+        var wireGuardPeer = device.FindPeer(cert.SessionKey) ?? device.AddPeer(cert.SessionKey, endpoint: RelayEndpointFor(advert.Origin));
+        wireGuardPeer.Endpoint ??= RelayEndpointFor(advert.Origin);
+        MeshPeer peer;
+        bool sendCertificate;
+        lock (gate)
+        {
+            if (disposed)
+            {
+                return false;
+            }
+
+            peer = AttachLocked(wireGuardPeer, MeshPeerKind.Member);
+            if (peer.Kind != MeshPeerKind.Member || peer.Removed)
+            {
+                return false;
+            }
+
+            if (!peer.Verified)
+            {
+                MeshCounterSet.Add(ref meshCounters.OnDemandSessions);
+            }
+
+            sendCertificate = VerifyFromAdvertLocked(peer, cert);
+        }
+
+        if (sendCertificate)
+        {
+            MeshLog.OnDemandSession(logger, cert.Name, advert.Origin.ToString());
+            SendCertificate(peer, verifiedYours: true); // queued behind the handshake this starts
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Marks an on-demand peer verified by its advert certificate (the database checked it against the
     /// trust store; the handshake proves the far end holds its session key) and routes to it.
     /// The certificate exchange still runs inside the session. True when our certificate should be sent now.

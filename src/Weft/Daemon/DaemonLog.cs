@@ -35,9 +35,6 @@ internal static partial class DaemonLog
     [LoggerMessage(1009, LogLevel.Information, "WireGuard peer {Name} ({Ipv4}, {Ipv6}) added through the local API")]
     public static partial void WireGuardPeerAdded(ILogger logger, string name, string ipv4, string ipv6);
 
-    [LoggerMessage(1050, LogLevel.Information, "ping {Name}: no session yet, starting one through the mesh (a datagram to {Address})")]
+    [LoggerMessage(1050, LogLevel.Information, "ping {Name} ({Address}): no session yet, opening one through the mesh")]
     public static partial void SessionStartedForPing(ILogger logger, string name, string address);
-
-    [LoggerMessage(1051, LogLevel.Warning, "ping {Name}: could not start a session: {Message}")]
-    public static partial void SessionStartFailed(ILogger logger, string name, string message);
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Weft.Core.Node;
 using Weft.LocalApi;
 
@@ -13,8 +11,6 @@ namespace Weft.Daemon;
 /// </summary>
 internal sealed partial class NodeApiBackend
 {
-    private const int DiscardPort = 9;
-    private static readonly byte[] DiscardPayload = [0];
     private static readonly TimeSpan SessionPoll = TimeSpan.FromMilliseconds(50);
 
     public MapReport GetMap() => Map(_node.GetMap());
@@ -52,13 +48,15 @@ internal sealed partial class NodeApiBackend
             }
             catch (ArgumentException) when (node is not null)
             {
-                // Known from adverts but no session record yet: a member reached only through relays
-                // gets its end-to-end session on demand, when traffic for it leaves the TUN device.
-                // One datagram to its overlay address (discard port) starts that; then ping again.
+                // Known from adverts but no session yet (a member reached only through relays): open
+                // the end-to-end session through the mesh, then ping again once the node knows the peer.
                 if (!woken)
                 {
                     woken = true;
-                    StartSession(node);
+                    if (_node.TryOpenMeshSession(nodeId))
+                    {
+                        DaemonLog.SessionStartedForPing(_logger, node.Name, node.Ipv4 ?? node.Ipv6);
+                    }
                 }
 
                 await Task.Delay(SessionPoll, cancellationToken).ConfigureAwait(false);
@@ -78,29 +76,6 @@ internal sealed partial class NodeApiBackend
         var name = node?.Name ?? peer?.Name ?? reply.Target;
         var address = node is not null ? node.Ipv4 ?? node.Ipv6 : peer?.Ipv4 ?? peer?.Ipv6;
         return PingOutcome.Replied(new PingReport(target, name, id, address, reply.Path, reply.RttMs));
-    }
-
-    /// <summary>
-    /// Sends one UDP datagram to the member's overlay address on the discard port: the kernel routes
-    /// it into our TUN device, where the node sets up the end-to-end session through the mesh.
-    /// </summary>
-    private void StartSession(MapNode node)
-    {
-        if (!IPAddress.TryParse(node.Ipv4 ?? node.Ipv6, out var address))
-        {
-            return;
-        }
-
-        try
-        {
-            using var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-            socket.SendTo(DiscardPayload, new IPEndPoint(address, DiscardPort));
-            DaemonLog.SessionStartedForPing(_logger, node.Name, address.ToString());
-        }
-        catch (SocketException e)
-        {
-            DaemonLog.SessionStartFailed(_logger, node.Name, e.Message);
-        }
     }
 
     /// <summary>The API's map from the node's: same content, the API's own stable shape.</summary>

@@ -62,6 +62,36 @@ public sealed class ChainTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_mesh_ping_to_a_member_known_only_from_adverts_opens_its_session_first()
+    {
+        using var world = new MeshWorld(seed: 37, 4, [(0, 1), (1, 2), (2, 3)], i => Names[i]);
+        Assert.True(world.Net.RunUntil(() => world.Converged(), TimeSpan.FromSeconds(30)), world.Net.DescribeCounters());
+        var alpha = world[0];
+        var delta = world[3];
+
+        output.WriteLine("alpha knows delta from adverts only: no peer record, so a ping has nothing to go through");
+        Assert.DoesNotContain(alpha.Node.GetStatus().Peers, p => p.Name == "delta");
+        await Assert.ThrowsAsync<ArgumentException>(() => alpha.Node.PingAsync("delta", TimeSpan.FromSeconds(1)));
+
+        output.WriteLine("opening the session through the mesh needs no IP packet on the TUN");
+        Assert.True(alpha.Node.TryOpenMeshSession(delta.NodeId));
+        Assert.False(alpha.Node.TryOpenMeshSession(alpha.NodeId));
+        Assert.True(world.Net.RunUntil(
+            () => delta.Node.GetStatus().Peers.Any(p => p.Name == "alpha" && p.Verified)
+                  && alpha.Node.GetStatus().Peers.Any(p => p.Name == "delta" && p.Verified),
+            TimeSpan.FromSeconds(10)));
+        Assert.Empty(delta.Tun.Packets);
+
+        var ping = alpha.Node.PingAsync("delta", TimeSpan.FromSeconds(5));
+        Assert.True(world.Net.RunUntil(() => ping.IsCompleted, TimeSpan.FromSeconds(6)));
+        Assert.True(ping.IsCompletedSuccessfully);
+        var reply = await ping; // already completed on the virtual clock
+        Assert.NotNull(reply);
+        output.WriteLine($"pong from delta via '{reply!.Path}' in {reply.RttMs:F1} ms");
+        Assert.Equal("via bravo -> charlie", reply.Path);
+    }
+
+    [Fact]
     public void A_node_that_opted_out_of_relaying_is_not_used_as_a_hop_and_drops_envelopes()
     {
         // alpha – bravo(no relay) – delta and alpha – charlie – delta: the way through charlie is taken.

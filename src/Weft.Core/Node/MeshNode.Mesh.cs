@@ -171,7 +171,10 @@ public sealed partial class MeshNode
         {
             if (verdict is not (AdvertVerdict.Duplicate or AdvertVerdict.Stale or AdvertVerdict.FromSelf))
             {
-                MeshLog.AdvertRefused(logger, peer.Name, verdict);
+                if (ShouldLogAdvertRefusal(peer.Name, verdict))
+                {
+                    MeshLog.AdvertRefused(logger, peer.Name, verdict);
+                }
             }
 
             return;
@@ -326,4 +329,31 @@ public sealed partial class MeshNode
     }
 
     private long Ticks(TimeSpan span) => (long)(span.TotalSeconds * time.TimestampFrequency);
+
+    /// <summary>
+    /// A member sending bad adverts is counted every time but logged at most once a minute per
+    /// peer and verdict, so a hostile or broken member cannot flood the log.
+    /// </summary>
+    private bool ShouldLogAdvertRefusal(string peerName, AdvertVerdict verdict)
+    {
+        var now = time.GetTimestamp();
+        var key = (peerName, verdict);
+        lock (advertRefusalLogTimes)
+        {
+            if (advertRefusalLogTimes.TryGetValue(key, out var last) && now - last < time.TimestampFrequency * 60)
+            {
+                return false;
+            }
+
+            if (advertRefusalLogTimes.Count >= 1024)
+            {
+                advertRefusalLogTimes.Clear();
+            }
+
+            advertRefusalLogTimes[key] = now;
+            return true;
+        }
+    }
+
+    private readonly Dictionary<(string Peer, AdvertVerdict Verdict), long> advertRefusalLogTimes = [];
 }

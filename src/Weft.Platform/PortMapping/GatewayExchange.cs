@@ -14,9 +14,12 @@ internal sealed class GatewayExchange : IDisposable
     private readonly Socket socket;
     private readonly byte[] receiveBuffer = new byte[1100];
 
-    private GatewayExchange(Socket socket, IPAddress gateway, IPAddress localAddress)
+    private readonly int port;
+
+    private GatewayExchange(Socket socket, IPAddress gateway, int port, IPAddress localAddress)
     {
         this.socket = socket;
+        this.port = port;
         Gateway = gateway;
         LocalAddress = localAddress;
     }
@@ -34,7 +37,7 @@ internal sealed class GatewayExchange : IDisposable
         {
             socket.Connect(new IPEndPoint(gateway, port));
             error = null;
-            return new GatewayExchange(socket, gateway, ((IPEndPoint)socket.LocalEndPoint!).Address);
+            return new GatewayExchange(socket, gateway, port, ((IPEndPoint)socket.LocalEndPoint!).Address);
         }
         catch (SocketException e)
         {
@@ -78,7 +81,7 @@ internal sealed class GatewayExchange : IDisposable
                 }
                 catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
                 {
-                    return (null, $"{Gateway} refused port {((IPEndPoint)socket.RemoteEndPoint!).Port} (nothing listens there)", true);
+                    return (null, $"{Gateway} refused port {port} (nothing listens there)", true);
                 }
                 catch (SocketException e)
                 {

@@ -39,7 +39,8 @@ internal static class PcpClient
 
         var granted = TimeSpan.FromSeconds(seconds);
         return (PortMapResult.Ok(new PortMapping(PortMapProtocol.Pcp, gateway, exchange.LocalAddress, internalPort, external, externalPort,
-            granted, time.GetUtcNow() + granted) { PcpNonce = nonceBytes }), false, false);
+            granted, time.GetUtcNow() + granted)
+        { PcpNonce = nonceBytes }), false, false);
     }
 
     /// <summary>Deletes the mapping owned by its nonce (lifetime 0); null on success, else the reason.</summary>

@@ -40,8 +40,10 @@ public sealed class PortMapper : IDisposable
         upnp = new UpnpClient(this.options.SsdpWait, this.options.HttpTimeout, this.time);
     }
 
-    /// <summary>Number of attempts that ended without a mapping (for the daemon's counters).</summary>
-    public long Failures { get; private set; }
+    private long failures;
+
+    /// <summary>Number of map, renew and remove attempts that failed (for the daemon's counters).</summary>
+    public long Failures => Interlocked.Read(ref failures);
 
     /// <summary>Maps UDP <paramref name="internalPort"/> for <paramref name="lifetime"/>, suggesting the same external port.</summary>
     public async Task<PortMapResult> MapAsync(int internalPort, TimeSpan lifetime, CancellationToken cancellationToken)
@@ -51,7 +53,7 @@ public sealed class PortMapper : IDisposable
         var router = gateway ?? DefaultGateway.Find();
         if (router is null)
         {
-            Failures++;
+            Interlocked.Increment(ref failures);
             return PortMapResult.Fail($"no default gateway in {DefaultGateway.RouteTable}");
         }
 
@@ -108,7 +110,7 @@ public sealed class PortMapper : IDisposable
             }
         }
 
-        Failures++;
+        Interlocked.Increment(ref failures);
         return PortMapResult.Fail(reasons.Count == 0 ? "no port mapping protocol enabled" : string.Join("; ", reasons));
     }
 
@@ -127,7 +129,7 @@ public sealed class PortMapper : IDisposable
         };
         if (!result.Succeeded)
         {
-            Failures++;
+            Interlocked.Increment(ref failures);
         }
 
         return result;
@@ -195,7 +197,7 @@ public sealed class PortMapper : IDisposable
         };
         if (error is not null)
         {
-            Failures++;
+            Interlocked.Increment(ref failures);
         }
 
         return error;

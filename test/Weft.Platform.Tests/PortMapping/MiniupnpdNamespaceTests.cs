@@ -118,6 +118,13 @@ public sealed class MiniupnpdNamespaceTests
             Sender(internetNs, externalPort, "hello");
             Assert.Equal("got hello", client.Next(cancel));
 
+            Step("client: renew keeps the same external endpoint, and it still forwards");
+            client.Say("renew");
+            Assert.Equal($"renewed {expectedProtocol} {Wan} {externalPort}", client.Next(cancel));
+            client.Say("expect renewed 6000");
+            Sender(internetNs, externalPort, "renewed");
+            Assert.Equal("got renewed", client.Next(cancel));
+
             Step("client: remove the mapping");
             client.Say("remove");
             Assert.Equal("removed", client.Next(cancel));

@@ -16,7 +16,8 @@ namespace Weft.Platform.Tests.PortMapping;
 /// thread that enters this module's code waits for it, so a continuation here would deadlock.
 /// <code>
 /// map ROUTER PORT SECONDS PROTOCOLS   (client namespace) bind UDP PORT, map it, then obey stdin:
-///                                     "expect PAYLOAD MS" → "got PAYLOAD" | "none";  "remove" → "removed" | "remove-failed …"
+///                                     "expect PAYLOAD MS" → "got PAYLOAD" | "none";  "renew" → "renewed PROTOCOL ADDRESS PORT";
+///                                     "remove" → "removed" | "remove-failed …"
 /// send HOST PORT PAYLOAD COUNT MS     ("internet" namespace) send COUNT datagrams MS apart from one fresh socket
 /// </code>
 /// </summary>
@@ -81,6 +82,19 @@ internal static class PortMapChild
             {
                 case "expect":
                     Say(Expect(socket, buffer, words[1], Int(words[2])));
+                    break;
+                case "renew":
+                    var renewed = mapper.RenewAsync(mapping, TimeSpan.FromSeconds(seconds), CancellationToken.None).GetAwaiter().GetResult();
+                    if (renewed.Mapping is { } fresh)
+                    {
+                        mapping = fresh;
+                        Say($"renewed {fresh.Protocol} {fresh.ExternalAddress} {fresh.ExternalPort}");
+                    }
+                    else
+                    {
+                        Say("renew-failed " + renewed.Failure);
+                    }
+
                     break;
                 case "remove":
                     var error = mapper.RemoveAsync(mapping, CancellationToken.None).GetAwaiter().GetResult();

@@ -71,7 +71,9 @@ public sealed class PortMapper : IDisposable
             if (silent && tryNatPmp)
             {
                 // NAT-PMP is served on the same port: a silent PCP means a silent NAT-PMP.
-                reasons.Add($"no NAT-PMP/PCP answer from {router} ({result.Failure})");
+                reasons.Add(result.Failure!.StartsWith("PCP: no answer", StringComparison.Ordinal)
+                    ? $"no NAT-PMP/PCP answer from {router} within {options.Retransmit.Total.TotalSeconds:0.##} s"
+                    : result.Failure + " (NAT-PMP shares the port: not tried)");
                 tryNatPmp = false;
             }
             else

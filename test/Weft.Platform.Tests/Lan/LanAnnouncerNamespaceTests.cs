@@ -119,6 +119,28 @@ public sealed class LanAnnouncerNamespaceTests
         }
     }
 
+    private static string Names(LanAnnouncer announcer) => string.Join(", ", announcer.Interfaces.Select(i => i.Name).Order());
+
+    private static bool RescanUntil(LanAnnouncer announcer, string[] expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            announcer.Rescan();
+            if (announcer.Interfaces.Select(i => i.Name).Order().SequenceEqual(expected.Order()))
+            {
+                return true;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
     [Fact]
     public void Rescan_joins_a_new_interface_and_forgets_a_deleted_one()
     {
@@ -134,19 +156,18 @@ public sealed class LanAnnouncerNamespaceTests
             var announcer = new LanAnnouncer(transport, [first, second, tun], excludeInterface: tun, TimeProvider.System);
             AddVeth(first, ns);
             AddVeth(tun, ns);
-            announcer.Rescan();
-            Step($"first scan: {string.Join(", ", announcer.Interfaces)} (the excluded one is skipped)");
-            Assert.Equal([first], announcer.Interfaces.Select(i => i.Name));
+            // A new interface is usable once the kernel gave it an IPv6 link-local address, which
+            // can take a moment on a loaded machine: rescan (as the daemon does every 5 s) until then.
+            Assert.True(RescanUntil(announcer, [first]), $"first scan found {Names(announcer)}");
+            Step($"first scan: {Names(announcer)} (the excluded one is skipped)");
 
             Step("a new veth appears: the next scan joins it");
             AddVeth(second, ns);
-            announcer.Rescan();
-            Assert.Equal([first, second], announcer.Interfaces.Select(i => i.Name).Order());
+            Assert.True(RescanUntil(announcer, [first, second]), $"rescan found {Names(announcer)}");
 
             Step("the first one is deleted: the next scan forgets it");
             Exec("ip", "link", "del", first);
-            announcer.Rescan();
-            Assert.Equal([second], announcer.Interfaces.Select(i => i.Name));
+            Assert.True(RescanUntil(announcer, [second]), $"rescan found {Names(announcer)}");
             Assert.Equal(0, transport.MulticastErrors);
         }
         finally

@@ -70,25 +70,21 @@ internal static class NoiseHandshake
             NoiseKdf.Kdf1(c, ephemeralPublic, c);
             MixHash(h, ephemeralPublic);
 
-            if (!X25519.TryAgree(ephemeralPrivate, remoteStatic, dh))
+            if (!MixDh(ephemeralPrivate, remoteStatic, c, k, dh))
             {
                 return false;
             }
 
-            NoiseKdf.Kdf2(c, dh, c, k);
             var encryptedStatic = message.Slice(InitiationStaticOffset, KeySize + TagSize);
-            ChaCha20Poly1305Once.Seal(k, 0, localStaticPublic, encryptedStatic, h);
-            MixHash(h, encryptedStatic);
+            EncryptAndHash(k, localStaticPublic, encryptedStatic, h);
 
-            if (!X25519.TryAgree(localStaticPrivate, remoteStatic, dh))
+            if (!MixDh(localStaticPrivate, remoteStatic, c, k, dh))
             {
                 return false;
             }
 
-            NoiseKdf.Kdf2(c, dh, c, k);
             var encryptedTimestamp = message.Slice(InitiationTimestampOffset, TimestampSize + TagSize);
-            ChaCha20Poly1305Once.Seal(k, 0, timestamp, encryptedTimestamp, h);
-            MixHash(h, encryptedTimestamp);
+            EncryptAndHash(k, timestamp, encryptedTimestamp, h);
 
             c.CopyTo(state.ChainingKey);
             h.CopyTo(state.Hash);
@@ -137,33 +133,27 @@ internal static class NoiseHandshake
             NoiseKdf.Kdf1(c, ephemeralPublic, c);
             MixHash(h, ephemeralPublic);
 
-            if (!X25519.TryAgree(localStaticPrivate, ephemeralPublic, dh))
+            if (!MixDh(localStaticPrivate, ephemeralPublic, c, k, dh))
             {
                 return false;
             }
 
-            NoiseKdf.Kdf2(c, dh, c, k);
             var encryptedStatic = message.Slice(InitiationStaticOffset, KeySize + TagSize);
-            if (!ChaCha20Poly1305Once.TryOpen(k, 0, encryptedStatic, remoteStatic, h))
+            if (!DecryptAndHash(k, encryptedStatic, remoteStatic, h))
             {
                 return false;
             }
 
-            MixHash(h, encryptedStatic);
-
-            if (!X25519.TryAgree(localStaticPrivate, remoteStatic, dh))
+            if (!MixDh(localStaticPrivate, remoteStatic, c, k, dh))
             {
                 return false;
             }
 
-            NoiseKdf.Kdf2(c, dh, c, k);
             var encryptedTimestamp = message.Slice(InitiationTimestampOffset, TimestampSize + TagSize);
-            if (!ChaCha20Poly1305Once.TryOpen(k, 0, encryptedTimestamp, timestamp, h))
+            if (!DecryptAndHash(k, encryptedTimestamp, timestamp, h))
             {
                 return false;
             }
-
-            MixHash(h, encryptedTimestamp);
 
             c.CopyTo(state.ChainingKey);
             h.CopyTo(state.Hash);
@@ -209,23 +199,20 @@ internal static class NoiseHandshake
             NoiseKdf.Kdf1(c, ephemeralPublic, c);
             MixHash(h, ephemeralPublic);
 
-            if (!X25519.TryAgree(ephemeralPrivate, state.RemoteEphemeral, dh))
+            if (!MixDh(ephemeralPrivate, state.RemoteEphemeral, c, default, dh))
             {
                 return false;
             }
 
-            NoiseKdf.Kdf1(c, dh, c);
-            if (!X25519.TryAgree(ephemeralPrivate, remoteStatic, dh))
+            if (!MixDh(ephemeralPrivate, remoteStatic, c, default, dh))
             {
                 return false;
             }
 
-            NoiseKdf.Kdf1(c, dh, c);
             NoiseKdf.Kdf3(c, PresharedKeyOrZero(presharedKey, dh), c, tau, k);
             MixHash(h, tau);
             var encryptedNothing = message.Slice(ResponseEmptyOffset, TagSize);
-            ChaCha20Poly1305Once.Seal(k, 0, ReadOnlySpan<byte>.Empty, encryptedNothing, h);
-            MixHash(h, encryptedNothing);
+            EncryptAndHash(k, ReadOnlySpan<byte>.Empty, encryptedNothing, h);
 
             c.CopyTo(state.ChainingKey);
             h.CopyTo(state.Hash);
@@ -272,27 +259,23 @@ internal static class NoiseHandshake
             NoiseKdf.Kdf1(c, ephemeralPublic, c);
             MixHash(h, ephemeralPublic);
 
-            if (!X25519.TryAgree(state.LocalEphemeralPrivate, ephemeralPublic, dh))
+            if (!MixDh(state.LocalEphemeralPrivate, ephemeralPublic, c, default, dh))
             {
                 return false;
             }
 
-            NoiseKdf.Kdf1(c, dh, c);
-            if (!X25519.TryAgree(localStaticPrivate, ephemeralPublic, dh))
+            if (!MixDh(localStaticPrivate, ephemeralPublic, c, default, dh))
             {
                 return false;
             }
 
-            NoiseKdf.Kdf1(c, dh, c);
             NoiseKdf.Kdf3(c, PresharedKeyOrZero(presharedKey, dh), c, tau, k);
             MixHash(h, tau);
             var encryptedNothing = message.Slice(ResponseEmptyOffset, TagSize);
-            if (!ChaCha20Poly1305Once.TryOpen(k, 0, encryptedNothing, nothing[..0], h))
+            if (!DecryptAndHash(k, encryptedNothing, nothing[..0], h))
             {
                 return false;
             }
-
-            MixHash(h, encryptedNothing);
 
             c.CopyTo(state.ChainingKey);
             h.CopyTo(state.Hash);
@@ -328,6 +311,49 @@ internal static class NoiseHandshake
         hasher.Update(h);
         hasher.Update(data);
         hasher.Finish(h);
+    }
+
+    /// <summary>
+    /// Noise MixKey with a Diffie-Hellman result: c ← KDF(c, DH(private, public)), and the new
+    /// message key into <paramref name="k"/> when one is wanted (KDF2), or none (KDF1, <paramref name="k"/> empty).
+    /// False if the DH result is all zero (a low-order point): the handshake must stop.
+    /// </summary>
+    private static bool MixDh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, Span<byte> c, Span<byte> k, Span<byte> dh)
+    {
+        if (!X25519.TryAgree(privateKey, publicKey, dh))
+        {
+            return false;
+        }
+
+        if (k.IsEmpty)
+        {
+            NoiseKdf.Kdf1(c, dh, c);
+        }
+        else
+        {
+            NoiseKdf.Kdf2(c, dh, c, k);
+        }
+
+        return true;
+    }
+
+    /// <summary>Noise EncryptAndHash: seal under k with nonce 0 and the hash as associated data, then mix the ciphertext into h.</summary>
+    private static void EncryptAndHash(ReadOnlySpan<byte> k, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> h)
+    {
+        ChaCha20Poly1305Once.Seal(k, 0, plaintext, ciphertext, h);
+        MixHash(h, ciphertext);
+    }
+
+    /// <summary>Noise DecryptAndHash: open under k with nonce 0 and the hash as associated data, then mix the ciphertext into h.</summary>
+    private static bool DecryptAndHash(ReadOnlySpan<byte> k, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext, Span<byte> h)
+    {
+        if (!ChaCha20Poly1305Once.TryOpen(k, 0, ciphertext, plaintext, h))
+        {
+            return false;
+        }
+
+        MixHash(h, ciphertext);
+        return true;
     }
 
     /// <summary>The psk, or 32 zero bytes written into <paramref name="scratch"/> when there is none.</summary>

@@ -123,6 +123,34 @@ public class LocalApiTests
         Assert.Equal($"weft: weft is not running (nothing answers on {path})\n", result.Error);
     }
 
+    [Fact]
+    public async Task A_failure_inside_the_daemon_reaches_the_cli_as_one_sentence_not_a_bare_500()
+    {
+        using var dir = new TempDirectory();
+        var socket = dir.Combine("weft.sock");
+        var cancel = TestContext.Current.CancellationToken;
+        await using (await LocalApiServer.StartAsync(socket, new BrokenBackend(), logging => logging.SetMinimumLevel(LogLevel.None), cancel))
+        {
+            var result = new CliRunner().Run("status", "--state", dir.Path);
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal(
+                "weft: the daemon refused: the daemon failed on /v1/status: status snapshot broke (the daemon's log has the details)\n",
+                result.Error);
+        }
+    }
+
+    private sealed class BrokenBackend : ILocalApiBackend
+    {
+        public StatusReport GetStatus() => throw new InvalidOperationException("status snapshot broke");
+
+        public string? AddWireGuardPeer(WireGuardPeerRequest request) => throw new InvalidOperationException("add broke");
+
+        public MapReport GetMap() => throw new InvalidOperationException("map broke");
+
+        public Task<PingOutcome> PingAsync(string target, TimeSpan timeout, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("ping broke");
+    }
+
     internal sealed class FakeBackend : ILocalApiBackend
     {
         public List<WireGuardPeerRequest> Added { get; } = [];

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Weft.LocalApi;
@@ -58,6 +59,8 @@ internal sealed class LocalApiServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socketPath));
 
         var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Weft.LocalApi");
+        app.Use(next => context => AnswerFailuresAsync(context, next, logger));
         app.MapGet(StatusPath, (RequestDelegate)(context => WriteJsonAsync(context, 200, backend.GetStatus(), LocalApiJsonContext.Readable.StatusReport)));
         app.MapPost(WireGuardPeersPath, (RequestDelegate)(context => AddWireGuardPeerAsync(context, backend)));
         app.MapGet(MapPath, (RequestDelegate)(context => WriteJsonAsync(context, 200, backend.GetMap(), LocalApiJsonContext.Readable.MapReport)));
@@ -151,6 +154,25 @@ internal sealed class LocalApiServer : IAsyncDisposable
         else
         {
             await WriteErrorAsync(context, 504, $"no reply from {request.Target} within {timeout.TotalMilliseconds:0} ms").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A bug behind an endpoint must not reach the CLI as a bare "500 Internal Server Error": the
+    /// exception is logged in full in the daemon's log and the caller gets one sentence saying what
+    /// failed and where to look.
+    /// </summary>
+    private static async Task AnswerFailuresAsync(HttpContext context, RequestDelegate next, ILogger logger)
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !context.Response.HasStarted)
+        {
+            LocalApiLog.RequestFailed(logger, context.Request.Method, context.Request.Path.Value ?? "", e);
+            var error = new ApiError($"the daemon failed on {context.Request.Path.Value}: {e.Message} (the daemon's log has the details)");
+            await WriteJsonAsync(context, StatusCodes.Status500InternalServerError, error, LocalApiJsonContext.Readable.ApiError).ConfigureAwait(false);
         }
     }
 

@@ -19,6 +19,9 @@ internal sealed class NetcheckRun
     /// <summary>The pings: which member, which of its endpoints, the probe id, and the pong (its observed source).</summary>
     public List<(string Member, IPEndPoint Endpoint, ulong ProbeId, TaskCompletionSource<ObservedEndpoint?> Pong)> Asked { get; } = [];
 
+    /// <summary>Configured static peers with a public address that have no session to ping (they count as silent).</summary>
+    public int Unreachable { get; set; }
+
     /// <summary>Until when pongs are awaited (earlier if all came).</summary>
     public long PongDeadline { get; }
 

@@ -127,6 +127,15 @@ public sealed partial class MeshNode
                 }
             }
 
+            // Static peers with a public address that never became a session with pings count as asked and silent.
+            foreach (var known in staticPeers)
+            {
+                if (known.Peer is not { Verified: true } peer || !peer.WireGuard.HasSession)
+                {
+                    run.Unreachable += PathClassifier.IsLanAddress(known.Endpoint.Address, options.IsOnLink) ? 0 : 1;
+                }
+            }
+
             netchecks.Add(run);
         }
 
@@ -249,7 +258,7 @@ public sealed partial class MeshNode
 
         var mapping = NatMappingRule.Estimate(observations, options.LocalAddresses?.Invoke(), options.ListenPort, out var detail);
         bool? hairpinning = run.HairpinToken is null ? null : run.HairpinSeen;
-        return new NatReport(run.Asked.Count == 0 ? null : observations.Count > 0, observations, ipv4, ipv6, mapping, detail,
+        return new NatReport(run.Asked.Count + run.Unreachable == 0 ? null : observations.Count > 0, observations, ipv4, ipv6, mapping, detail,
                              mappedEndpoint, hairpinning);
     }
 

@@ -470,7 +470,7 @@ public sealed partial class MeshNode
 
         if (restarted > 0)
         {
-            NatLog.Restarted(logger, restarted, "our reflexive endpoints changed");
+            NatLog.RestartedReflexive(logger, restarted);   // debug: behind a symmetric NAT every new public peer changes them
         }
 
         foreach (var (name, attempt, path) in succeeded ?? [])

@@ -44,6 +44,7 @@ internal sealed class NodeCounterSet
     public long NatProbesReceived;
     public long HolePunchAttempts;
     public long HolePunchSuccesses;
+    public long CallMeMaybeCandidatesDropped;
 
     public readonly DiscoveryCounterSet Discovery = new();
 
@@ -85,6 +86,7 @@ internal sealed class NodeCounterSet
         NatProbesReceived: Volatile.Read(ref NatProbesReceived),
         HolePunchAttempts: Volatile.Read(ref HolePunchAttempts),
         HolePunchSuccesses: Volatile.Read(ref HolePunchSuccesses),
+        CallMeMaybeCandidatesDropped: Volatile.Read(ref CallMeMaybeCandidatesDropped),
         Discovery: Discovery.Snapshot(),
         WireGuard: wireGuard);
 }

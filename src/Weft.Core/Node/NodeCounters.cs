@@ -42,6 +42,7 @@ namespace Weft.Core.Node;
 /// <param name="NatProbesReceived">NAT probe datagrams received that were not our own hairpin probe (primers, sweeps; ignored).</param>
 /// <param name="HolePunchAttempts">NAT traversal attempts started (as initiator or responder).</param>
 /// <param name="HolePunchSuccesses">Attempts that ended with the session on a direct path.</param>
+/// <param name="CallMeMaybeCandidatesDropped">Candidates in received call-me-maybe messages that cannot be probed (loopback, multicast, link-local, port 0, ...).</param>
 /// <param name="Discovery">LAN beacons and the peer cache.</param>
 /// <param name="WireGuard">The WireGuard device's own counters.</param>
 public sealed record NodeCounters(
@@ -80,5 +81,6 @@ public sealed record NodeCounters(
     long NatProbesReceived,
     long HolePunchAttempts,
     long HolePunchSuccesses,
+    long CallMeMaybeCandidatesDropped,
     DiscoveryCounters Discovery,
     WireGuardCounters WireGuard);

@@ -19,16 +19,19 @@ internal sealed partial class NodeApiBackend : ILocalApiBackend
     private readonly CaCertificate _ca;
     private readonly string _interfaceName;
     private readonly ILogger _logger;
+    private readonly Func<PortMappingReport> _portMapping;
 
-    public NodeApiBackend(MeshNode node, CaCertificate ca, string interfaceName, ILogger logger)
+    /// <param name="portMapping">The daemon's port mapping state, for netcheck.</param>
+    public NodeApiBackend(MeshNode node, CaCertificate ca, string interfaceName, ILogger logger, Func<PortMappingReport> portMapping)
     {
         _node = node;
         _ca = ca;
         _interfaceName = interfaceName;
         _logger = logger;
+        _portMapping = portMapping;
     }
 
-    public StatusReport GetStatus() => Map(_node.GetStatus(), _interfaceName, Environment.ProcessId);
+    public StatusReport GetStatus() => Map(_node.GetStatus(), _interfaceName, Environment.ProcessId) with { PortMapping = _portMapping() };
 
     public string? AddWireGuardPeer(WireGuardPeerRequest request)
     {
@@ -76,7 +79,7 @@ internal sealed partial class NodeApiBackend : ILocalApiBackend
         foreach (var p in status.Peers)
         {
             peers.Add(new PeerReport(p.Name, p.Kind, p.NodeId, p.PublicKey, p.Ipv4, p.Ipv6, p.Endpoint, p.LastHandshake,
-                p.RxBytes, p.TxBytes, p.Verified, p.Problem, p.Path, p.RttMs));
+                p.RxBytes, p.TxBytes, p.Verified, p.Problem, p.Path, p.RttMs, p.NatTraversal));
         }
 
         var counters = new SortedDictionary<string, long>(StringComparer.Ordinal);

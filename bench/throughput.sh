@@ -103,6 +103,19 @@ start() {
     VPN_PIDS+=($!)
 }
 
+# wait_tunnel NS ADDRESS: true once ADDRESS answers a ping from NS (up to 30 s); false at once if one of
+# the VPN's daemons has exited, naming it.
+wait_tunnel() {
+    local ns=$1 address=$2 pid deadline=$((SECONDS + 30))
+    until ip netns exec "$ns" ping -c 1 -W 1 "$address" >/dev/null 2>&1; do
+        for pid in "${VPN_PIDS[@]}"; do
+            kill -0 "$pid" 2>/dev/null || { log "$SETUP: daemon $pid exited"; return 1; }
+        done
+        ((SECONDS < deadline)) || { log "$SETUP: $address unreachable from $ns after 30 s"; return 1; }
+        sleep 0.25
+    done
+}
+
 # --- measurements
 
 # cpu_ticks PID...: utime+stime (clock ticks, all threads) summed over the processes.
@@ -273,7 +286,7 @@ setup_weft() {
     local address
     address=$(ip netns exec "$NS_A" "${weft[@]}" status --json --state "$sa" | grep -oE '"ipv4": *"[^"]*"' | head -n 1 | sed -E 's/.*"([^"/]*)(\/[0-9]+)?"$/\1/')
     [[ -n $address ]] || return 1
-    wait_for 30 ip netns exec "$NS_B" ping -c 1 -W 1 "$address" || return 1
+    wait_tunnel "$NS_B" "$address" || return 1
     PEER_ADDRESS=$address
 }
 run weft setup_weft
@@ -295,7 +308,7 @@ setup_wireguard_go() {
     ip -n "$NS_B" addr add 10.99.0.2/24 dev "$wg_b" || return 1
     ip -n "$NS_A" link set "$wg_a" mtu 1420 up || return 1
     ip -n "$NS_B" link set "$wg_b" mtu 1420 up || return 1
-    wait_for 20 ip netns exec "$NS_B" ping -c 1 -W 1 10.99.0.1 || return 1
+    wait_tunnel "$NS_B" 10.99.0.1 || return 1
     PEER_ADDRESS=10.99.0.1
 }
 run wireguard-go setup_wireguard_go

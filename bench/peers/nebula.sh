@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034,SC2154  # sourced by throughput.sh, which declares VERSIONS and reads PEER_ADDRESS
 # Nebula between the bench namespaces, sourced by bench/throughput.sh (uses its NS_A, NS_B, IP_A, WORK,
-# start, wait_for; sets PEER_ADDRESS and VERSIONS). A CA from `nebula-cert ca`, one signed certificate per
+# start, wait_tunnel; sets PEER_ADDRESS and VERSIONS). A CA from `nebula-cert ca`, one signed certificate per
 # host; A is the lighthouse and B finds it through static_host_map. UDP 51823, tunnel 10.98.0.0/24, the
 # firewall lets everything through, the tunnel MTU is Nebula's default (tun.mtu unset).
 
@@ -49,6 +49,6 @@ setup_nebula() {
     nebula -test -config "$dir/a.yml" >"$WORK/$SETUP-test.log" 2>&1 || return 1
     start "$NS_A" a nebula -config "$dir/a.yml"
     start "$NS_B" b nebula -config "$dir/b.yml"
-    wait_for 30 ip netns exec "$NS_B" ping -c 1 -W 1 10.98.0.1 || return 1
+    wait_tunnel "$NS_B" 10.98.0.1 || return 1
     PEER_ADDRESS=10.98.0.1
 }

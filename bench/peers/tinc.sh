@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034,SC2154  # sourced by throughput.sh, which declares VERSIONS and reads PEER_ADDRESS
 # tinc 1.0 between the bench namespaces, sourced by bench/throughput.sh (uses its NS_A, NS_B, IP_A, WORK,
-# start, wait_for; sets PEER_ADDRESS and VERSIONS). Two daemons in router mode, net directories in the
+# start, wait_tunnel; sets PEER_ADDRESS and VERSIONS). Two daemons in router mode, net directories in the
 # temp dir (tincd -c), RSA keys from `tincd -K`; B connects to A on port 51824; tunnel 10.97.0.0/24.
 # tinc-up gives each tun device its address; the device MTU is left as tincd creates it.
 
@@ -34,6 +34,6 @@ setup_tinc() {
     cp "$WORK/tinc-b/hosts/b" "$WORK/tinc-a/hosts/b"
     start "$NS_A" a tincd -D -c "$WORK/tinc-a" --pidfile="$WORK/tinc-a.pid"
     start "$NS_B" b tincd -D -c "$WORK/tinc-b" --pidfile="$WORK/tinc-b.pid"
-    wait_for 30 ip netns exec "$NS_B" ping -c 1 -W 1 10.97.0.1 || return 1
+    wait_tunnel "$NS_B" 10.97.0.1 || return 1
     PEER_ADDRESS=10.97.0.1
 }

@@ -1,6 +1,6 @@
 # shellcheck shell=bash disable=SC2034,SC2154  # sourced by throughput.sh, which declares VERSIONS and reads PEER_ADDRESS
 # Yggdrasil between the bench namespaces, sourced by bench/throughput.sh (uses its NS_A, NS_B, IP_A, WORK,
-# start, wait_for, log; sets PEER_ADDRESS and VERSIONS). Two nodes: A listens on TCP, B peers with it; no
+# start, wait_tunnel, log; sets PEER_ADDRESS and VERSIONS). Two nodes: A listens on TCP, B peers with it; no
 # multicast discovery, no admin socket. Each node's configuration is `yggdrasil -genconf -json` with
 # IfName, IfMTU, Listen, Peers, MulticastInterfaces and AdminListen set. The test traffic goes over IPv6
 # to A's address in 200::/7 (from `yggdrasil -address`).
@@ -24,7 +24,7 @@ setup_yggdrasil_at() {
     ygg_node "$NS_B" b "$port" "$mtu" '[]' "[\"tcp://$IP_A:$port\"]" || return 1
     address=$(yggdrasil -address -useconffile "$WORK/$SETUP-a.json") || return 1
     [[ $address == 2* ]] || { log "yggdrasil: no address from 'yggdrasil -address' ($address)"; return 1; }
-    wait_for 30 ip netns exec "$NS_B" ping -c 1 -W 1 "$address" || return 1
+    wait_tunnel "$NS_B" "$address" || return 1
     PEER_ADDRESS=$address
 }
 

@@ -40,12 +40,14 @@ if [[ ${#missing[@]} -gt 0 ]]; then
     policy=/usr/sbin/policy-rc.d
     own_policy=false
     if [[ ! -e $policy ]]; then
+        trap 'rm -f "$policy"' EXIT
+        trap 'exit 130' INT TERM
         printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=true
     fi
     rc=0
     { DEBIAN_FRONTEND=noninteractive apt-get update &&
         DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"; } >&2 || rc=$?
-    if $own_policy; then rm -f "$policy"; fi
+    if $own_policy; then rm -f "$policy"; trap - EXIT; fi
     ((rc == 0)) || { log "apt-get failed ($rc)"; exit 1; }
 fi
 

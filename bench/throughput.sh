@@ -221,6 +221,11 @@ measure() {
         if [[ $IPERF_BYTES == n/a ]]; then ok=false; else bytes=$((bytes + IPERF_BYTES)); fi
     done
     if [[ -n $sampler ]]; then
+        local pid
+        for pid in "${VPN_PIDS[@]}"; do
+            # A daemon that died took its CPU time with it: no CPU figure rather than a wrong one.
+            kill -0 "$pid" 2>/dev/null || { log "$name: daemon $pid exited during the runs"; ok=false; }
+        done
         ticks1=$(cpu_ticks "${VPN_PIDS[@]}")
         touch "$stop"
         wait "$sampler" 2>/dev/null || true

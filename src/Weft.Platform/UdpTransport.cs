@@ -18,7 +18,7 @@ namespace Weft.Platform;
 ///                            ▼
 ///                          for each slot: handler(slot.Buffer[HeadRoom .. HeadRoom+Length], source)
 ///   senders (any threads): Send ─ DestinationAddressCache (SocketAddress per destination) ─ sendto
-///                          SendWithTtl ─ same cache ─ sendmsg with an IP_TTL / IPV6_HOPLIMIT control message
+///                          SendWithTtl ─ cache, never filled ─ sendmsg with an IP_TTL / IPV6_HOPLIMIT control message
 /// </code>
 /// <para>Buffers: each slot's buffer belongs to the receive thread; the span passed to the handler
 /// is only valid during the call, and the handler may write into it (decrypt in place).
@@ -158,7 +158,7 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ttl, 255);
         var address = destination.Address;
         var v4 = address.AddressFamily == AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6;
-        var name = _destinations.Get(destination);
+        var name = _destinations.Get(destination, remember: false);   // one-off destinations (sweeps) stay out of the cache
 
         // One control message with one int: CMSG_SPACE(sizeof(int)) = 24 bytes, zeroed (the padding too).
         const int controlSpace = 24;

@@ -22,7 +22,12 @@ internal sealed class DestinationAddressCache
 
     private readonly record struct Key(UInt128 Address, int Port, long Scope);
 
-    public SocketAddress Get(IPEndPoint destination)
+    /// <summary>
+    /// The socket address for <paramref name="destination"/>. With <paramref name="remember"/> false a destination not
+    /// cached yet is built for this one call and not added (NAT sweeps touch tens of thousands of one-off
+    /// destinations; they must not evict the data path's).
+    /// </summary>
+    public SocketAddress Get(IPEndPoint destination, bool remember = true)
     {
         var address = destination.Address;
         Span<byte> bytes = stackalloc byte[16];
@@ -46,7 +51,7 @@ internal sealed class DestinationAddressCache
             return cached;
         }
 
-        return Add(key, destination);
+        return remember ? Add(key, destination) : Build(destination);
     }
 
     private SocketAddress Add(Key key, IPEndPoint destination)
@@ -56,9 +61,14 @@ internal sealed class DestinationAddressCache
             _addresses.Clear();
         }
 
+        return _addresses.GetOrAdd(key, Build(destination));
+    }
+
+    private static SocketAddress Build(IPEndPoint destination)
+    {
         var mapped = destination.AddressFamily == AddressFamily.InterNetwork
             ? new IPEndPoint(destination.Address.MapToIPv6(), destination.Port)
             : destination;
-        return _addresses.GetOrAdd(key, mapped.Serialize());
+        return mapped.Serialize();
     }
 }

@@ -32,7 +32,13 @@ public sealed class NatBadInputTests(NatMatrixFixture fixture)
             var before = await victim.Member.Node.StatusAsync();
             var summary = await NatNoise.SendAsync(lab, world.Nat.Inet, victim.Site.WanAddress.ToString(), NatLab.WeftPort, Count, seed++);
             lab.Log($"sent: {summary}");
-            await lab.ExecAsync(victim.Site.RouterNamespace, "nft", "list", "chain", "inet", NatRouter.Table, "input");
+            var firewall = await lab.MustRunAsync(victim.Site.RouterNamespace, "nft", "list", "chain", "inet", NatRouter.Table, "input");
+            if (kind == NatKind.Restricted)
+            {
+                // The datagrams from inet's own address match no flow: the router's firewall drops every one of them.
+                var dropped = System.Text.RegularExpressions.Regex.Match(firewall.Stdout, @"counter packets (\d+) bytes \d+ drop");
+                Assert.True(dropped.Success && long.Parse(dropped.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= Count / 2, $"the restricted router's firewall did not drop the unsolicited half:\n{firewall.Stdout}");
+            }
 
             var daemon = victim.Member.Node.Daemon!;
             Assert.False(daemon.HasExited, $"{victim}'s daemon died:\n{daemon.Output}");

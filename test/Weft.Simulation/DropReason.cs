@@ -33,7 +33,7 @@ public enum DropReason
     /// <summary>A router configured to block UDP.</summary>
     UdpBlocked,
 
-    /// <summary>Forwarded too many times (a routing loop).</summary>
+    /// <summary>Forwarded too many times (a routing loop), or more times than the sender's TTL allowed.</summary>
     HopLimit,
 
     /// <summary>Sent from a closed socket.</summary>

@@ -145,7 +145,7 @@ public class Host
     }
 
     /// <summary>A socket's datagram leaves this host. The bytes are copied before this returns.</summary>
-    internal void Send(int sourcePort, ReadOnlySpan<byte> datagram, SimEndpoint destination)
+    internal void Send(int sourcePort, ReadOnlySpan<byte> datagram, SimEndpoint destination, int ttl = SimNetwork.HopLimit)
     {
         var network = Network;
         Counters.CountSent();
@@ -177,6 +177,7 @@ public class Host
         }
 
         var packet = network.Rent(datagram);
+        packet.Ttl = ttl;
         packet.Source = new SimEndpoint(local, sourcePort);
         packet.Destination = destination;
         if (network.Trace.Enabled)

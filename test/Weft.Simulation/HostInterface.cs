@@ -113,7 +113,7 @@ public sealed class HostInterface
     internal void Transmit(SimPacket packet, SimAddress nextHop)
     {
         var segment = Segment;
-        if (++packet.Hops > SimNetwork.HopLimit)
+        if (++packet.Hops > SimNetwork.HopLimit || packet.Hops > packet.Ttl)
         {
             network.Drop(packet, DropReason.HopLimit, Host, segment);
             return;

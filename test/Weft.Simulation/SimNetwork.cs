@@ -224,6 +224,7 @@ public sealed class SimNetwork
         datagram.CopyTo(packet.Buffer.AsSpan(SimPacket.HeadRoom));
         packet.Length = datagram.Length;
         packet.Hops = 0;
+        packet.Ttl = HopLimit;
         packet.From = null;
         packet.Target = null;
         packet.LoopbackHost = null;
@@ -236,6 +237,7 @@ public sealed class SimNetwork
         copy.Source = original.Source;
         copy.Destination = original.Destination;
         copy.Hops = original.Hops;
+        copy.Ttl = original.Ttl;
         copy.From = original.From;
         copy.Target = original.Target;
         return copy;

@@ -30,6 +30,9 @@ internal sealed class SimPacket(SimNetwork network) : SimEvent
     public Host? LoopbackHost;
     public int Hops;
 
+    /// <summary>IP TTL / hop limit given by the sender: the packet may cross at most this many links (each router decrements it).</summary>
+    public int Ttl = SimNetwork.HopLimit;
+
     public Span<byte> Data => Buffer.AsSpan(HeadRoom, Length);
 
     internal override void Fire(long version) => network.Arrive(this);

@@ -55,6 +55,25 @@ public sealed class SimSocket : IDatagramTransport, IDisposable
         Host.Send(Port, datagram, SimEndpoint.From(destination));
     }
 
+    /// <summary>
+    /// Sends with an IP TTL: the datagram crosses at most <paramref name="ttl"/> links (the host's own and one per
+    /// router that forwards it), then it is dropped as <see cref="DropReason.HopLimit"/>. So TTL 2 from a host behind
+    /// a NAT passes its NAT and reaches the next segment, and dies at the next router.
+    /// </summary>
+    public void SendWithTtl(ReadOnlySpan<byte> datagram, IPEndPoint destination, int ttl)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ttl, 1);
+        if (IsClosed)
+        {
+            Host.Counters.CountDrop(DropReason.SocketClosed);
+            Host.Network.Counters.CountDrop(DropReason.SocketClosed);
+            return;
+        }
+
+        Host.Send(Port, datagram, SimEndpoint.From(destination), ttl);
+    }
+
     public void Dispose()
     {
         if (!IsClosed)

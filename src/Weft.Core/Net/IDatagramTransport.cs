@@ -16,4 +16,10 @@ namespace Weft.Core.Net;
 public interface IDatagramTransport
 {
     void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination);
+
+    /// <summary>
+    /// Sends with the IPv4 TTL / IPv6 hop limit set to <paramref name="ttl"/> for this datagram only (NAT primers
+    /// and sweeps that must die before the far side's router). A transport that cannot set it sends normally.
+    /// </summary>
+    void SendWithTtl(ReadOnlySpan<byte> datagram, IPEndPoint destination, int ttl) => Send(datagram, destination);
 }

@@ -20,7 +20,7 @@ public enum ControlMessageType : byte
     /// <summary>Path probe answer, echoing the observed source endpoint (see <see cref="Paths.PongMessage"/>).</summary>
     Pong = 0x03,
 
-    /// <summary>Reserved: endpoint candidates for simultaneous open (NAT traversal).</summary>
+    /// <summary>Call me maybe: a NAT traversal step with endpoint candidates (see <see cref="Nat.CallMeMaybeMessage"/>).</summary>
     CallMeMaybe = 0x04,
 
     /// <summary>Reserved: signed link-state advert, flooded to all members.</summary>

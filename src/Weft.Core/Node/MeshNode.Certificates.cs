@@ -36,6 +36,9 @@ public sealed partial class MeshNode
             case ControlMessageType.Pong:
                 ReceivePong(peer, message, source);
                 break;
+            case ControlMessageType.CallMeMaybe:
+                ReceiveCallMeMaybe(peer, message);
+                break;
             default:
                 NodeCounterSet.Add(ref counters.ControlMessagesMalformed);
                 Log.ControlMessageMalformed(logger, peer.Name, message[0], "unknown or unsupported type");

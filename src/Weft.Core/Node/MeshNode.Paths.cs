@@ -235,6 +235,7 @@ public sealed partial class MeshNode
 
             rttMs = (now - probe.SentAt) * 1000.0 / time.TimestampFrequency;
             peer.Paths.Reflexive = observed;
+            NoteNatObservationLocked(peer, probe.Endpoint, source, observed, now);
 
             // A path is proven only by an answer that came back over it.
             if (probe.Endpoint is { } probed && probed.Equals(source) && peer.Paths.Find(probed) is { } candidate)
@@ -245,6 +246,7 @@ public sealed partial class MeshNode
 
         NodeCounterSet.Add(ref counters.PongsReceived);
         probe.Waiter?.TrySetResult(new MeshPingReply(peer.Name, DescribePath(source), Math.Round(rttMs, 3)));
+        probe.Observer?.TrySetResult(observed);
     }
 
     /// <summary>Per tick: note learned sources, expire candidates and probes, choose each member's path, send due pings.</summary>
@@ -290,6 +292,10 @@ public sealed partial class MeshNode
         {
             var learned = paths.Note(foreign, PathSource.Roaming, now, options.IsOnLink);
             learned.LastHeardAt = Math.Max(learned.LastHeardAt, heardAt);
+            if (peer.Nat is { Phase: Nat.NatAttemptPhase.Probing } && learned.Class < PathClass.Stream && learned.BurstStartedAt == PathCandidate.Never)
+            {
+                learned.StartBurst(now);   // a ping from a new source during an attempt: burst it too
+            }
         }
 
         var current = wireGuard.Endpoint;
@@ -339,7 +345,19 @@ public sealed partial class MeshNode
         var alive = PeerPaths.IsAlive(inUse, paths.ChosenAt, now, pathTicks.DeadAfter);
         foreach (var candidate in paths.Candidates)
         {
-            if (now - candidate.LastPingAt < PeerPaths.ProbeInterval(candidate, inUse, alive, pathTicks))
+            if (candidate.BurstStartedAt != PathCandidate.Never)
+            {
+                if (BurstPingDueLocked(candidate, now))
+                {
+                    candidate.Unanswered++;
+                    candidate.LastPingAt = now;
+                    (pings ??= []).Add((wireGuard, candidate.Endpoint, NewProbeLocked(peer, candidate.Endpoint, waiter: null)));
+                }
+
+                continue;
+            }
+
+            if (candidate.IsUnprovenCallMeMaybe || now - candidate.LastPingAt < PeerPaths.ProbeInterval(candidate, inUse, alive, pathTicks))
             {
                 continue;
             }
@@ -382,7 +400,8 @@ public sealed partial class MeshNode
         return removed;
     }
 
-    private ulong NewProbeLocked(MeshPeer peer, Endpoint? endpoint, TaskCompletionSource<MeshPingReply?>? waiter)
+    private ulong NewProbeLocked(MeshPeer peer, Endpoint? endpoint, TaskCompletionSource<MeshPingReply?>? waiter,
+                                 TaskCompletionSource<ObservedEndpoint?>? observer = null)
     {
         if (nextProbeId == 0)
         {
@@ -397,7 +416,7 @@ public sealed partial class MeshNode
         }
 
         var id = nextProbeId++;
-        probes[id] = new PendingProbe(peer, endpoint, time.GetTimestamp(), waiter);
+        probes[id] = new PendingProbe(peer, endpoint, time.GetTimestamp(), waiter, observer);
         return id;
     }
 
@@ -407,7 +426,7 @@ public sealed partial class MeshNode
         List<ulong>? old = null;
         foreach (var (id, probe) in probes)
         {
-            if (now - probe.SentAt > lifetime && probe.Waiter is null)
+            if (now - probe.SentAt > lifetime && probe.Waiter is null && probe.Observer is null)
             {
                 (old ??= []).Add(id);
             }
@@ -463,6 +482,7 @@ public sealed partial class MeshNode
         return (DescribePath(current), rtt is { } value ? Math.Round(value, 3) : null);
     }
 
-    /// <summary>A ping in flight: whom, over which endpoint (null: the session's), when, and who waits for it.</summary>
-    private sealed record PendingProbe(MeshPeer Peer, Endpoint? Endpoint, long SentAt, TaskCompletionSource<MeshPingReply?>? Waiter);
+    /// <summary>A ping in flight: whom, over which endpoint (null: the session's), when, and who waits for it (a mesh ping or netcheck).</summary>
+    private sealed record PendingProbe(MeshPeer Peer, Endpoint? Endpoint, long SentAt, TaskCompletionSource<MeshPingReply?>? Waiter,
+                                       TaskCompletionSource<ObservedEndpoint?>? Observer = null);
 }

@@ -57,7 +57,7 @@ public sealed partial class MeshNode
         var (path, rttMs) = PathStatusLocked(peer);
         return new PeerStatus(peer.Name, kind, peer.NodeId.ToString(), Convert.ToBase64String(wireGuard.PublicKey), ipv4, ipv6,
                               AddressOf(wireGuard.Endpoint), wireGuard.LastHandshake, wireGuard.RxBytes, wireGuard.TxBytes,
-                              peer.Verified, peer.Problem, path, rttMs);
+                              peer.Verified, peer.Problem, path, rttMs, NatStatusLocked(peer));
     }
 
     /// <summary>The clearnet address of a direct endpoint (as "host:port"), null for a relay or no endpoint.</summary>

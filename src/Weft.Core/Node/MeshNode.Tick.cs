@@ -21,6 +21,7 @@ public sealed partial class MeshNode
 
         TickHellos();
         TickPaths();
+        TickNatTraversal();
         TickStreamFallback();
         TickDiscovery();
 

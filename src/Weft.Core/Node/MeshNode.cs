@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Weft.Core.Identity;
+using Weft.Core.Nat;
 using Weft.Core.Net;
 using Weft.Core.Paths;
 using Weft.Core.WireGuard;
@@ -17,6 +18,7 @@ namespace Weft.Core.Node;
 /// <code>
 ///  TUN read thread                                   UDP receive thread
 ///  OnTunPacket(buffer, offset, length)               OnDatagram(datagram, source)
+///    │                                                 │ "WEF\x05"? ──► NAT probe (MeshNode.NatTraversal.cs)
 ///    │                                                 │ "WEF\x03"? ──► LAN beacon (MeshNode.Discovery.cs)
 ///    │ dst address → peer (RouteTable,                 │ "WEF\x01"/"WEF\x02"? ──► hello (MeshNode.Hello.cs)
 ///    │   lock-free snapshot, verified peers only)      │ else
@@ -124,6 +126,12 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
     /// <summary>Datagrams from the underlay: hellos are handled here, everything else goes to the WireGuard device.</summary>
     public void OnDatagram(Span<byte> datagram, IPEndPoint source)
     {
+        if (NatProbe.IsProbe(datagram))
+        {
+            OnNatProbe(datagram);
+            return;
+        }
+
         if (Discovery.Beacon.IsBeacon(datagram))
         {
             OnBeacon(datagram, source);
@@ -180,6 +188,7 @@ public sealed partial class MeshNode : IWireGuardEvents, IDisposable
             disposed = true;
         }
 
+        StopNatTraversal();
         SavePeerCacheOnDispose();
         device.Dispose();
     }

@@ -23,4 +23,14 @@ public sealed class MeshNodeOptions
 
     /// <summary>True if a private address is on one of this host's own subnets (direct LAN paths); null: every private address counts.</summary>
     public Func<IPAddress, bool>? IsOnLink { get; set; }
+
+    /// <summary>
+    /// This host's usable unicast addresses (no loopback, no IPv6 link-local, none of the overlay's own); each with
+    /// <see cref="ListenPort"/> is a "local" NAT traversal candidate. Called from the tick and message threads, so it
+    /// must be cheap (the daemon caches it). Null: none known.
+    /// </summary>
+    public Func<IReadOnlyList<IPAddress>>? LocalAddresses { get; set; }
+
+    /// <summary>Call-me-maybe and hole punching toward members reached through relays (on by default).</summary>
+    public bool NatTraversal { get; set; } = true;
 }

@@ -91,6 +91,15 @@ internal sealed class MeshPeer
     /// </summary>
     public bool InitiateWhenDue { get; set; }
 
+    /// <summary>NAT traversal toward this peer (created the first time its session goes through a relay).</summary>
+    public Nat.NatTraversalState? Nat { get; set; }
+
+    /// <summary>The peer's latest view of us over a public (non-LAN) direct UDP path, from a pong: a reflexive observation.</summary>
+    public Nat.ReflexiveObservation? NatObservation { get; set; }
+
+    /// <summary>When <see cref="NatObservation"/> was last confirmed.</summary>
+    public long NatObservedAt { get; set; }
+
     /// <summary>True when the exchange is finished: we verified theirs and they verified ours.</summary>
     public bool ExchangeComplete => Verified && TheyHaveOurs;
 }

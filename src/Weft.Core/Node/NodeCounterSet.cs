@@ -37,6 +37,14 @@ internal sealed class NodeCounterSet
     public long PongsUnexpected;
     public long PathSwitches;
     public long StreamConnectsStarted;
+    public long CallMeMaybeSent;
+    public long CallMeMaybeReceived;
+    public long NatPrimersSent;
+    public long NatSweepPackets;
+    public long NatProbesReceived;
+    public long HolePunchAttempts;
+    public long HolePunchSuccesses;
+    public long CallMeMaybeCandidatesDropped;
 
     public readonly DiscoveryCounterSet Discovery = new();
 
@@ -71,6 +79,14 @@ internal sealed class NodeCounterSet
         PongsUnexpected: Volatile.Read(ref PongsUnexpected),
         PathSwitches: Volatile.Read(ref PathSwitches),
         StreamConnectsStarted: Volatile.Read(ref StreamConnectsStarted),
+        CallMeMaybeSent: Volatile.Read(ref CallMeMaybeSent),
+        CallMeMaybeReceived: Volatile.Read(ref CallMeMaybeReceived),
+        NatPrimersSent: Volatile.Read(ref NatPrimersSent),
+        NatSweepPackets: Volatile.Read(ref NatSweepPackets),
+        NatProbesReceived: Volatile.Read(ref NatProbesReceived),
+        HolePunchAttempts: Volatile.Read(ref HolePunchAttempts),
+        HolePunchSuccesses: Volatile.Read(ref HolePunchSuccesses),
+        CallMeMaybeCandidatesDropped: Volatile.Read(ref CallMeMaybeCandidatesDropped),
         Discovery: Discovery.Snapshot(),
         WireGuard: wireGuard);
 }

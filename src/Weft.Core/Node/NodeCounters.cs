@@ -35,6 +35,14 @@ namespace Weft.Core.Node;
 /// <param name="PongsUnexpected">Pongs for no ping in flight (late, duplicated, or from another peer).</param>
 /// <param name="PathSwitches">Times a peer's session moved to another path (choice or roaming).</param>
 /// <param name="StreamConnectsStarted">TCP/TLS connections started (static peer fallback and background upgrades).</param>
+/// <param name="CallMeMaybeSent">Call-me-maybe messages (request, reply, go, swept) sent inside sessions.</param>
+/// <param name="CallMeMaybeReceived">Call-me-maybe messages accepted from verified members.</param>
+/// <param name="NatPrimersSent">NAT primers sent (TTL 2 datagrams that open our own router toward a peer candidate).</param>
+/// <param name="NatSweepPackets">Sweep datagrams sent (TTL 3, every port of a hard-NAT peer's reflexive address).</param>
+/// <param name="NatProbesReceived">NAT probe datagrams received that were not our own hairpin probe (primers, sweeps; ignored).</param>
+/// <param name="HolePunchAttempts">NAT traversal attempts started (as initiator or responder).</param>
+/// <param name="HolePunchSuccesses">Attempts that ended with the session on a direct path.</param>
+/// <param name="CallMeMaybeCandidatesDropped">Candidates in received call-me-maybe messages that cannot be probed (loopback, multicast, link-local, port 0, ...).</param>
 /// <param name="Discovery">LAN beacons and the peer cache.</param>
 /// <param name="WireGuard">The WireGuard device's own counters.</param>
 public sealed record NodeCounters(
@@ -66,5 +74,13 @@ public sealed record NodeCounters(
     long PongsUnexpected,
     long PathSwitches,
     long StreamConnectsStarted,
+    long CallMeMaybeSent,
+    long CallMeMaybeReceived,
+    long NatPrimersSent,
+    long NatSweepPackets,
+    long NatProbesReceived,
+    long HolePunchAttempts,
+    long HolePunchSuccesses,
+    long CallMeMaybeCandidatesDropped,
     DiscoveryCounters Discovery,
     WireGuardCounters WireGuard);

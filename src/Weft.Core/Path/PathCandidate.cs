@@ -41,6 +41,23 @@ internal sealed class PathCandidate(Endpoint endpoint, PathClass pathClass, long
     /// <summary>Pongs in a row (reset when a ping goes unanswered for the dead time).</summary>
     public int ConsecutivePongs { get; set; }
 
+    /// <summary>When the current probe burst of a NAT traversal attempt began (<see cref="Never"/>: no burst).</summary>
+    public long BurstStartedAt { get; set; } = Never;
+
+    /// <summary>Pings of the current burst already sent (see <c>Weft.Core.Nat.ProbeBurst</c>).</summary>
+    public int BurstStep { get; set; }
+
+    /// <summary>True if the candidate came only from call me maybe and never proved itself: probed only in bursts.</summary>
+    public bool IsUnprovenCallMeMaybe => (Sources & ~PathSource.CallMeMaybe) == PathSource.None && (Sources & PathSource.CallMeMaybe) != 0
+                                         && LastProofAt == Never;
+
+    /// <summary>Starts (or restarts) a probe burst now.</summary>
+    public void StartBurst(long now)
+    {
+        BurstStartedAt = now;
+        BurstStep = 0;
+    }
+
     /// <summary>Latest proof that the path works: a pong or anything heard over it.</summary>
     public long LastProofAt => Math.Max(LastPongAt, LastHeardAt);
 

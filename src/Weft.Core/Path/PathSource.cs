@@ -23,4 +23,10 @@ public enum PathSource
 
     /// <summary>LAN discovery or the peer cache.</summary>
     Discovery = 32,
+
+    /// <summary>
+    /// Offered by the peer in call me maybe (NAT traversal). Never probed in the background until proven: only in an
+    /// attempt's probe burst (probing it outside attempts would keep refreshing a poisoned router's entry).
+    /// </summary>
+    CallMeMaybe = 64,
 }

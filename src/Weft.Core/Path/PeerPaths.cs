@@ -132,6 +132,7 @@ internal sealed class PeerPaths
         candidates.RemoveAll(c =>
             (c.Sources & (PathSource.Config | PathSource.Stream | PathSource.Relay | PathSource.Discovery)) == 0
             && (current is null || !c.Endpoint.Equals(current))
+            && c.BurstStartedAt == PathCandidate.Never
             && now - Math.Max(c.AddedAt, c.LastProofAt) > forgetAfter);
     }
 

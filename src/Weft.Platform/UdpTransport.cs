@@ -18,6 +18,7 @@ namespace Weft.Platform;
 ///                            ▼
 ///                          for each slot: handler(slot.Buffer[HeadRoom .. HeadRoom+Length], source)
 ///   senders (any threads): Send ─ DestinationAddressCache (SocketAddress per destination) ─ sendto
+///                          SendWithTtl ─ same cache ─ sendmsg with an IP_TTL / IPV6_HOPLIMIT control message
 /// </code>
 /// <para>Buffers: each slot's buffer belongs to the receive thread; the span passed to the handler
 /// is only valid during the call, and the handler may write into it (decrypt in place).
@@ -140,6 +141,70 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
         catch (ObjectDisposedException)
         {
             Interlocked.Increment(ref _sendErrors);
+        }
+    }
+
+    /// <summary>
+    /// Sends one datagram with the IPv4 TTL (IPv4 and IPv4-mapped destinations) or IPv6 hop limit set to
+    /// <paramref name="ttl"/> for this datagram only: one sendmsg(2) carrying an IP_TTL or IPV6_HOPLIMIT control
+    /// message, so the socket's default TTL never changes. For NAT primers and sweeps that must die at a nearby
+    /// router, not for the data path. Never throws for network errors: they are counted in <see cref="SendErrors"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="ttl"/> is not 1..255 (a bug in the caller).</exception>
+    public unsafe void SendWithTtl(ReadOnlySpan<byte> datagram, IPEndPoint destination, int ttl)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ttl, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(ttl, 255);
+        var address = destination.Address;
+        var v4 = address.AddressFamily == AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6;
+        var name = _destinations.Get(destination);
+
+        // One control message with one int: CMSG_SPACE(sizeof(int)) = 24 bytes, zeroed (the padding too).
+        const int controlSpace = 24;
+        byte* control = stackalloc byte[controlSpace];
+        new Span<byte>(control, controlSpace).Clear();
+        var header = (Linux.Interop.ControlMessageHeader*)control;
+        header->Length = (nuint)(sizeof(Linux.Interop.ControlMessageHeader) + sizeof(int));
+        header->Level = v4 ? Linux.Interop.IPPROTO_IP : Linux.Interop.IPPROTO_IPV6;
+        header->Type = v4 ? Linux.Interop.IP_TTL : Linux.Interop.IPV6_HOPLIMIT;
+        *(int*)(control + sizeof(Linux.Interop.ControlMessageHeader)) = ttl;
+
+        nint sent;
+        try
+        {
+            fixed (byte* data = datagram)
+            fixed (byte* socketAddress = name.Buffer.Span)
+            {
+                var vector = new Linux.Interop.IoVector { Base = data, Length = (nuint)datagram.Length };
+                var message = new Linux.Interop.MessageHeader
+                {
+                    Name = socketAddress,
+                    NameLength = (uint)name.Size,
+                    Vectors = &vector,
+                    VectorCount = 1,
+                    Control = control,
+                    ControlLength = controlSpace,
+                };
+                do
+                {
+                    sent = Linux.Interop.SendMsg(_socket.SafeHandle, &message, 0);
+                }
+                while (sent < 0 && Marshal.GetLastPInvokeError() == Linux.Interop.Errno.EINTR);
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            sent = -1;
+        }
+
+        if (sent < 0)
+        {
+            Interlocked.Increment(ref _sendErrors);
+        }
+        else
+        {
+            Interlocked.Increment(ref _datagramsSent);
         }
     }
 

@@ -149,6 +149,9 @@ public class LocalApiTests
 
         public Task<PingOutcome> PingAsync(string target, TimeSpan timeout, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("ping broke");
+
+        public Task<NetcheckReport> NetcheckAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("netcheck broke");
     }
 
     internal sealed class FakeBackend : ILocalApiBackend
@@ -176,5 +179,18 @@ public class LocalApiTests
 
         public Task<PingOutcome> PingAsync(string target, TimeSpan timeout, CancellationToken cancellationToken) =>
             Task.FromResult(MeshApiTests.Answer(target, timeout));
+
+        /// <summary>The timeouts netcheck requests asked for.</summary>
+        public List<TimeSpan> NetcheckTimeouts { get; } = [];
+
+        public Task<NetcheckReport> NetcheckAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            lock (NetcheckTimeouts)
+            {
+                NetcheckTimeouts.Add(timeout);
+            }
+
+            return Task.FromResult(NetcheckTests.SampleReport());
+        }
     }
 }

@@ -247,5 +247,8 @@ public class MeshApiTests
             LastTimeout = timeout;
             return Task.FromResult(Answer(target, timeout));
         }
+
+        public Task<NetcheckReport> NetcheckAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+            Task.FromResult(NetcheckTests.SampleReport());
     }
 }

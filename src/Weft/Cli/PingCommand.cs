@@ -96,7 +96,7 @@ internal static class PingCommand
     }
 
     /// <summary>Parses an option's number and checks its range; an error on the parse result otherwise (exit 2).</summary>
-    private static double Number(ArgumentResult result, string option, double min, double max, bool integer)
+    internal static double Number(ArgumentResult result, string option, double min, double max, bool integer)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
         var style = integer ? NumberStyles.Integer : NumberStyles.Float;

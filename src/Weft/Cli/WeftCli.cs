@@ -28,6 +28,7 @@ internal static class WeftCli
         root.Subcommands.Add(StatusCommand.Create(context, global));
         root.Subcommands.Add(PingCommand.Create(context, global));
         root.Subcommands.Add(MapCommand.Create(context, global));
+        root.Subcommands.Add(NetcheckCommand.Create(context, global));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(CertCommand.Create(context, global));
         root.Subcommands.Add(WireGuardCommand.Create(context, global));

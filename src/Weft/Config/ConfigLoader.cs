@@ -14,7 +14,7 @@ internal static class ConfigLoader
     public const int MaxMtu = 9000;
     public const int MaxInterfaceNameLength = 15;
 
-    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel", "tlsPort", "lanDiscovery", "lanInterfaces", "relay"];
+    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel", "tlsPort", "lanDiscovery", "lanInterfaces", "relay", "portMapping"];
 
     /// <summary>The accepted log levels, lower case, as written in the file.</summary>
     public static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical", "none"];
@@ -82,6 +82,7 @@ internal static class ConfigLoader
             List<string> peers = [];
             bool? lanDiscovery = null;
             bool? relay = null;
+            bool? portMapping = null;
             List<string> lanInterfaces = [];
             var seen = new HashSet<string>(StringComparer.Ordinal);
 
@@ -166,6 +167,14 @@ internal static class ConfigLoader
 
                         relay = value.GetBoolean();
                         break;
+                    case "portMapping":
+                        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                        {
+                            throw new ConfigException($"{fileName}: \"portMapping\" must be true or false, got {Describe(value.ValueKind)}");
+                        }
+
+                        portMapping = value.GetBoolean();
+                        break;
                     case "lanInterfaces":
                         ReadInterfaceNames(fileName, key, value, lanInterfaces);
                         break;
@@ -188,6 +197,7 @@ internal static class ConfigLoader
                 LanDiscovery = lanDiscovery,
                 LanInterfaces = lanInterfaces,
                 Relay = relay,
+                PortMapping = portMapping,
             };
         }
     }

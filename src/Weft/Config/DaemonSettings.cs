@@ -14,6 +14,9 @@ internal sealed record DaemonSettings(int ListenPort, string Interface, int Mtu,
     /// <summary>Forward relay envelopes for other members (config <c>relay</c>, default true).</summary>
     public bool Relay { get; init; } = true;
 
+    /// <summary>Map the UDP port on the default gateway with NAT-PMP, PCP or UPnP IGD (config <c>portMapping</c>, default true).</summary>
+    public bool PortMapping { get; init; } = true;
+
     /// <summary>Interfaces for LAN beacons by name (config <c>lanInterfaces</c>); empty: all usable ones.</summary>
     public IReadOnlyList<string> LanInterfaces { get; init; } = [];
 
@@ -75,6 +78,7 @@ internal sealed record DaemonSettings(int ListenPort, string Interface, int Mtu,
             LanDiscovery = file.LanDiscovery ?? true,
             LanInterfaces = file.LanInterfaces,
             Relay = file.Relay ?? true,
+            PortMapping = file.PortMapping ?? true,
         };
     }
 

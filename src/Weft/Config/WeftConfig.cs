@@ -33,5 +33,8 @@ internal sealed class WeftConfig
     /// <summary>Interfaces LAN beacons use, by name (empty: every up, multicast-capable one).</summary>
     public IReadOnlyList<string> LanInterfaces { get; init; } = [];
 
+    /// <summary>Ask the router to forward the UDP port (NAT-PMP, PCP, UPnP IGD; default true).</summary>
+    public bool? PortMapping { get; init; }
+
     public static WeftConfig Empty { get; } = new();
 }

@@ -7,6 +7,7 @@ using Weft.Core.Node;
 using Weft.LocalApi;
 using Weft.Platform;
 using Weft.Platform.Lan;
+using Weft.Platform.PortMapping;
 using Weft.Platform.Streams;
 using Weft.State;
 
@@ -18,10 +19,12 @@ namespace Weft.Daemon;
 ///  start:  load identity ─ lock state dir ─ UDP socket ─ TCP/TLS listeners ─ TUN (mtu, IPv4/prefix, IPv6/48, up)
 ///          ─ MeshNode (LAN announcer, peer cache <state>/peers.json) ─ UDP receive thread ─ WireGuard peers from state ─ static peers
 ///          ─ TUN read thread ─ 100 ms tick thread ─ local API (Unix socket)
+///          background: local address watcher (every 5 s; a change → NotifyNetworkChanged),
+///                      port mapping on the default gateway (config portMapping; → SetMappedEndpoint, renewed)
 ///  run:    UDP thread  → MeshNode.OnDatagram  → WireGuard → TUN write
 ///          TUN thread  → MeshNode.OnTunPacket → WireGuard → UDP send
 ///          tick thread → MeshNode.Tick (timers, retries, expiry)
-///  stop:   local API (socket deleted) ─ tick ─ UDP socket ─ TUN (device removed) ─ node ─ lock
+///  stop:   local API (socket deleted) ─ port mapping removed (≤ 2 s) ─ address watcher ─ tick ─ UDP socket ─ TUN (device removed) ─ node ─ lock
 /// </code>
 /// Every expected start-up failure (not initialised, not root, no /dev/net/tun, port in use, bad
 /// config) is a <see cref="UserErrorException"/> with one line saying what to do.
@@ -67,13 +70,30 @@ internal static class DaemonHost
         using var streams = Platform(() => new StreamTransport(streamEvents, transport.LocalPort,
             certificate.HasRole("relay") ? settings.TlsPort : null, loggers.CreateLogger("Weft.Streams")));
         using var tun = CreateInterface(settings, certificate, logger);
-        var options = new MeshNodeOptions { ListenPort = transport.LocalPort, Mtu = settings.Mtu, Relay = settings.Relay };
+        MeshNode? started = null; // the node the address watcher tells about changes, once it exists
+        using var addresses = new LocalAddressWatcher(tun.Name, [ca.Ipv4Range, ca.Ipv6Prefix], changed =>
+        {
+            DaemonLog.LocalAddressesChanged(logger, changed.Count == 0 ? "none" : string.Join(", ", changed));
+            started?.NotifyNetworkChanged();
+        });
+        var options = new MeshNodeOptions
+        {
+            ListenPort = transport.LocalPort,
+            Mtu = settings.Mtu,
+            Relay = settings.Relay,
+            LocalAddresses = () => addresses.Current,
+        };
         var lan = settings.LanDiscovery ? new LanAnnouncer(transport, settings.LanInterfaces, tun.Name, time, loggers.CreateLogger("Weft.Lan")) : null;
         var peerCache = new PeerCacheFile(state.PeerCache, loggers.CreateLogger("Weft.PeerCache"));
         using var node = new MeshNode(keys, certificate, ca, options, transport, tun, time, loggers, streams: streams, lan: lan, cache: peerCache);
         streamEvents.Target = node;
         transport.StartReceiving(node.OnDatagram);
         streams.Start();
+        started = node;
+        addresses.Start(time);
+        using var portMapper = settings.PortMapping ? new PortMapper() : null;
+        using var portMapping = portMapper is null ? null : new PortMappingKeeper(portMapper, transport.LocalPort, node.SetMappedEndpoint, time, logger);
+        portMapping?.Start();
 
         foreach (var peer in wireGuardPeers.Peers)
         {
@@ -102,7 +122,7 @@ internal static class DaemonHost
         reader.Start();
         using (new TickLoop(node))
         {
-            var backend = new NodeApiBackend(node, ca, tun.Name, logger);
+            var backend = new NodeApiBackend(node, ca, tun.Name, logger, () => portMapping?.Report ?? PortMappingKeeper.Disabled);
             LocalApiServer api;
             try
             {
@@ -120,6 +140,14 @@ internal static class DaemonHost
                 var reason = await signal.Received.WaitAsync(cancellationToken).ConfigureAwait(false);
                 DaemonLog.Stopping(logger, reason);
             }
+
+            // Off the router while the socket and the device still exist; bounded, so a silent router cannot hold the exit.
+            if (portMapping is not null)
+            {
+                await portMapping.StopAsync().ConfigureAwait(false);
+            }
+
+            addresses.Dispose();
         }
 
         // The tick thread and the API have stopped; close the sockets, then the device (which wakes the reader).

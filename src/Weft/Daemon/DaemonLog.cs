@@ -35,6 +35,27 @@ internal static partial class DaemonLog
     [LoggerMessage(1009, LogLevel.Information, "WireGuard peer {Name} ({Ipv4}, {Ipv6}) added through the local API")]
     public static partial void WireGuardPeerAdded(ILogger logger, string name, string ipv4, string ipv6);
 
+    [LoggerMessage(1010, LogLevel.Information, "port mapping: {Mapping}")]
+    public static partial void PortMapped(ILogger logger, string mapping);
+
+    [LoggerMessage(1011, LogLevel.Information, "port mapping unavailable: {Reason}")]
+    public static partial void PortMappingUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(1012, LogLevel.Warning, "port mapping lost: {Reason}")]
+    public static partial void PortMappingLost(ILogger logger, string reason);
+
+    [LoggerMessage(1013, LogLevel.Debug, "port mapping renewal failed, retrying: {Reason}")]
+    public static partial void PortMappingRenewFailed(ILogger logger, string reason);
+
+    [LoggerMessage(1014, LogLevel.Information, "port mapping removed: {Mapping}")]
+    public static partial void PortMappingRemoved(ILogger logger, string mapping);
+
+    [LoggerMessage(1015, LogLevel.Warning, "port mapping {Mapping} not removed: {Reason}")]
+    public static partial void PortMappingNotRemoved(ILogger logger, string mapping, string reason);
+
+    [LoggerMessage(1016, LogLevel.Information, "local addresses changed: {Addresses}")]
+    public static partial void LocalAddressesChanged(ILogger logger, string addresses);
+
     [LoggerMessage(1050, LogLevel.Information, "ping {Name} ({Address}): no session yet, opening one through the mesh")]
     public static partial void SessionStartedForPing(ILogger logger, string name, string address);
 }

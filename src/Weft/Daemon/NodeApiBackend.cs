@@ -19,13 +19,16 @@ internal sealed partial class NodeApiBackend : ILocalApiBackend
     private readonly CaCertificate _ca;
     private readonly string _interfaceName;
     private readonly ILogger _logger;
+    private readonly Func<PortMappingReport> _portMapping;
 
-    public NodeApiBackend(MeshNode node, CaCertificate ca, string interfaceName, ILogger logger)
+    /// <param name="portMapping">The daemon's port mapping state, for netcheck.</param>
+    public NodeApiBackend(MeshNode node, CaCertificate ca, string interfaceName, ILogger logger, Func<PortMappingReport> portMapping)
     {
         _node = node;
         _ca = ca;
         _interfaceName = interfaceName;
         _logger = logger;
+        _portMapping = portMapping;
     }
 
     public StatusReport GetStatus() => Map(_node.GetStatus(), _interfaceName, Environment.ProcessId);

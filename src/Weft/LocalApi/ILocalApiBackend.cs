@@ -19,4 +19,10 @@ internal interface ILocalApiBackend
     /// <paramref name="timeout"/>: the reply, an unknown-target error, or no reply.
     /// </summary>
     Task<PingOutcome> PingAsync(string target, TimeSpan timeout, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Asks the public members for our reflexive endpoints (waiting up to <paramref name="timeout"/> for answers),
+    /// probes hairpinning, and adds the daemon's port mapping state.
+    /// </summary>
+    Task<NetcheckReport> NetcheckAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }

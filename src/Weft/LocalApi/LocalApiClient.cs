@@ -95,6 +95,17 @@ internal sealed class LocalApiClient : IDisposable
             ?? throw new UserErrorException("the daemon sent an empty ping reply");
     }
 
+    /// <summary>A netcheck through the daemon, which waits up to <paramref name="timeout"/> for the members' answers.</summary>
+    public async Task<NetcheckReport> NetcheckAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var path = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{LocalApiServer.NetcheckPath.TrimStart('/')}?timeoutMs={(int)Math.Ceiling(timeout.TotalMilliseconds)}");
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, path), timeout + AnswerTimeout, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadFromJsonAsync(LocalApiJsonContext.Readable.NetcheckReport, cancellationToken).ConfigureAwait(false)
+            ?? throw new UserErrorException("the daemon sent an empty netcheck");
+    }
+
     public void Dispose() => _http.Dispose();
 
     private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>

@@ -19,6 +19,7 @@ namespace Weft.LocalApi;
 [JsonSerializable(typeof(PingRequest))]
 [JsonSerializable(typeof(PingReport))]
 [JsonSerializable(typeof(Weft.Cli.PingSummary))]
+[JsonSerializable(typeof(NetcheckReport))]
 internal sealed partial class LocalApiJsonContext : JsonSerializerContext
 {
     /// <summary>

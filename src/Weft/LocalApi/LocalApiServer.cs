@@ -10,7 +10,7 @@ namespace Weft.LocalApi;
 
 /// <summary>
 /// The daemon's local API: HTTP + JSON on a Unix socket (Kestrel), used by <c>weft status</c>,
-/// <c>weft wireguard add</c>, <c>weft map</c>, <c>weft ping</c> and later metrics or a web page. Access control is the socket's file
+/// <c>weft wireguard add</c>, <c>weft map</c>, <c>weft ping</c>, <c>weft netcheck</c> and later metrics or a web page. Access control is the socket's file
 /// mode (0600, owner only) and the state directory's (0700).
 /// <code>
 ///   GET  /v1/status            → 200 StatusReport
@@ -18,6 +18,7 @@ namespace Weft.LocalApi;
 ///   GET  /v1/map               → 200 MapReport
 ///   POST /v1/ping              PingRequest → 200 PingReport; 404 ApiError (unknown target);
 ///                              504 ApiError (no reply within the timeout); 400 ApiError (bad request)
+///   GET  /v1/netcheck?timeoutMs=N  → 200 NetcheckReport (after up to N ms, default 3000); 400 ApiError (bad timeout)
 /// </code>
 /// Handlers are plain <see cref="RequestDelegate"/>s serialising through
 /// <see cref="LocalApiJsonContext"/>, so nothing needs runtime code generation (AOT safe).
@@ -28,6 +29,13 @@ internal sealed class LocalApiServer : IAsyncDisposable
     public const string WireGuardPeersPath = "/v1/wireguard-peers";
     public const string MapPath = "/v1/map";
     public const string PingPath = "/v1/ping";
+    public const string NetcheckPath = "/v1/netcheck";
+
+    /// <summary>How long a netcheck waits for answers unless asked otherwise.</summary>
+    public static readonly TimeSpan DefaultNetcheckTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>The longest a netcheck may wait for answers.</summary>
+    public static readonly TimeSpan MaxNetcheckTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>The longest a single ping may wait for its reply.</summary>
     public static readonly TimeSpan MaxPingTimeout = TimeSpan.FromSeconds(60);
@@ -65,6 +73,7 @@ internal sealed class LocalApiServer : IAsyncDisposable
         app.MapPost(WireGuardPeersPath, (RequestDelegate)(context => AddWireGuardPeerAsync(context, backend)));
         app.MapGet(MapPath, (RequestDelegate)(context => WriteJsonAsync(context, 200, backend.GetMap(), LocalApiJsonContext.Readable.MapReport)));
         app.MapPost(PingPath, (RequestDelegate)(context => PingAsync(context, backend)));
+        app.MapGet(NetcheckPath, (RequestDelegate)(context => NetcheckAsync(context, backend)));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -155,6 +164,25 @@ internal sealed class LocalApiServer : IAsyncDisposable
         {
             await WriteErrorAsync(context, 504, $"no reply from {request.Target} within {timeout.TotalMilliseconds:0} ms").ConfigureAwait(false);
         }
+    }
+
+    private static async Task NetcheckAsync(HttpContext context, ILocalApiBackend backend)
+    {
+        var timeout = DefaultNetcheckTimeout;
+        if (context.Request.Query.TryGetValue("timeoutMs", out var text))
+        {
+            if (!int.TryParse(text.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+                || ms <= 0 || ms > MaxNetcheckTimeout.TotalMilliseconds)
+            {
+                await WriteErrorAsync(context, 400, $"the netcheck timeout must be between 1 ms and {MaxNetcheckTimeout.TotalSeconds:0} s").ConfigureAwait(false);
+                return;
+            }
+
+            timeout = TimeSpan.FromMilliseconds(ms);
+        }
+
+        var report = await backend.NetcheckAsync(timeout, context.RequestAborted).ConfigureAwait(false);
+        await WriteJsonAsync(context, 200, report, LocalApiJsonContext.Readable.NetcheckReport).ConfigureAwait(false);
     }
 
     /// <summary>

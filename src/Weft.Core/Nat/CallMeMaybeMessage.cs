@@ -83,9 +83,15 @@ public sealed record CallMeMaybeMessage(CallMeMaybeType Type, uint AttemptId, Na
     {
         result = null;
         dropped = 0;
-        if (message.Length < HeaderSize || message[0] != MessageType)
+        if (message.Length < HeaderSize)
         {
             error = "truncated header";
+            return false;
+        }
+
+        if (message[0] != MessageType)
+        {
+            error = "not a call-me-maybe message";
             return false;
         }
 

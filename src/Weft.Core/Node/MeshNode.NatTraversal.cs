@@ -47,10 +47,11 @@ public sealed partial class MeshNode
     private IPEndPoint? mappedEndpoint;
     private bool reflexiveChanged;
     private List<IPEndPoint> knownReflexive = [];
+    private readonly List<NetcheckRun> netchecks = [];
 
     // ---- hairpin tests of netcheck: guarded by hairpinGate; hairpinCount read lock-free by the receive path ----
     private readonly Lock hairpinGate = new();
-    private readonly List<(byte[] Token, TaskCompletionSource<bool> Result)> hairpinTests = [];
+    private readonly List<NetcheckRun> hairpinTests = [];
     private volatile int hairpinCount;
 
     /// <summary>The port mapping the daemon holds on the router (NAT-PMP/PCP/UPnP), offered as a "mapped" candidate; null when none.</summary>
@@ -94,12 +95,19 @@ public sealed partial class MeshNode
     /// Actively asks every verified member reachable over direct public UDP (non-LAN-class address) with pings on each
     /// such candidate, waits up to <paramref name="timeout"/> for the pongs, probes hairpinning, and reports.
     /// </summary>
-    public async Task<NatReport> RunNetcheckAsync(TimeSpan timeout)
+    /// <remarks>
+    /// The pings go out now; the tick then waits for the pongs (at most half the timeout), sends the hairpin probe to each
+    /// reflexive endpoint and waits for it until the timeout (at least <see cref="HairpinWait"/>). Nothing runs on the
+    /// caller's continuation, so this works on a virtual clock too.
+    /// </remarks>
+    public Task<NatReport> RunNetcheckAsync(TimeSpan timeout)
     {
-        var started = time.GetTimestamp();
-        var asked = new List<(MeshPeer Peer, UdpEndpoint Endpoint, ulong Id, TaskCompletionSource<ObservedEndpoint?> Pong)>();
+        var now = time.GetTimestamp();
+        var run = new NetcheckRun(now + ToTimestamp(timeout / 2), now + ToTimestamp(timeout));
+        var pings = new List<(MeshPeer Peer, UdpEndpoint Endpoint, ulong Id)>();
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed, this);
             foreach (var peer in peers)
             {
                 if (peer.Removed || peer.Kind != MeshPeerKind.Member || !peer.Verified || !peer.WireGuard.HasSession)
@@ -112,14 +120,27 @@ public sealed partial class MeshNode
                     if (candidate.Endpoint is UdpEndpoint udp && candidate.Class == PathClass.Udp)
                     {
                         var pong = new TaskCompletionSource<ObservedEndpoint?>(TaskCreationOptions.RunContinuationsAsynchronously);
-                        asked.Add((peer, udp, NewProbeLocked(peer, udp, waiter: null, pong), pong));
+                        var id = NewProbeLocked(peer, udp, waiter: null, pong);
+                        run.Asked.Add((peer.Name, udp.Address, id, pong));
+                        pings.Add((peer, udp, id));
                     }
                 }
             }
+
+            // Static peers with a public address that never became a session with pings count as asked and silent.
+            foreach (var known in staticPeers)
+            {
+                if (known.Peer is not { Verified: true } peer || !peer.WireGuard.HasSession)
+                {
+                    run.Unreachable += PathClassifier.IsLanAddress(known.Endpoint.Address, options.IsOnLink) ? 0 : 1;
+                }
+            }
+
+            netchecks.Add(run);
         }
 
-        var message = new byte[PingMessage.Size];
-        foreach (var (peer, endpoint, id, _) in asked)
+        Span<byte> message = stackalloc byte[PingMessage.Size];
+        foreach (var (peer, endpoint, id) in pings)
         {
             PingMessage.Write(message, id);
             if (device.SendTo(peer.WireGuard, message, endpoint))
@@ -128,30 +149,102 @@ public sealed partial class MeshNode
             }
         }
 
-        // Pongs first (at most half the time when hairpinning still has to be tried), then the hairpin probe.
-        var all = Task.WhenAll(asked.Select(a => a.Pong.Task));
-        try
-        {
-            await all.WaitAsync(timeout / 2, time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // The silent ones are reported as such.
-        }
+        return run.Report.Task;
+    }
 
-        var observations = new List<ReflexiveObservation>();
+    /// <summary>Per tick: moves each netcheck from pongs to the hairpin probe to its report.</summary>
+    private void TickNetchecks()
+    {
+        List<(IPEndPoint Target, byte[] Probe)>? sends = null;
+        List<(NetcheckRun Run, NatReport Report)>? done = null;
         lock (gate)
         {
-            foreach (var (peer, endpoint, id, pong) in asked)
+            if (netchecks.Count == 0)
             {
-                probes.Remove(id);
-                if (pong.Task.IsCompletedSuccessfully && pong.Task.Result is { Kind: TransportKind.Udp, Address: { } observed })
+                return;
+            }
+
+            var now = time.GetTimestamp();
+            foreach (var run in netchecks)
+            {
+                if (run.Observations is null)
                 {
-                    observations.Add(new ReflexiveObservation(peer.Name, endpoint.Address, observed));
+                    if (!run.AllAnswered && now < run.PongDeadline)
+                    {
+                        continue;
+                    }
+
+                    run.Observations = [];
+                    foreach (var (member, endpoint, id, pong) in run.Asked)
+                    {
+                        probes.Remove(id);
+                        if (pong.Task.IsCompletedSuccessfully && pong.Task.Result is { Kind: TransportKind.Udp, Address: { } observed })
+                        {
+                            run.Observations.Add(new ReflexiveObservation(member, endpoint, observed));
+                        }
+                    }
+
+                    var local = options.LocalAddresses?.Invoke();
+                    var targets = run.Observations.Select(o => o.Observed).Distinct().Where(e => !IsOwnEndpoint(e, local)).ToList();
+                    if (targets.Count > 0)
+                    {
+                        run.HairpinToken = new byte[NatProbe.TokenSize];
+                        random.Fill(run.HairpinToken);
+                        run.Deadline = Math.Max(run.Deadline, now + ToTimestamp(HairpinWait));
+                        var probe = new byte[NatProbe.Size];
+                        NatProbe.Write(probe, run.HairpinToken);
+                        lock (hairpinGate)
+                        {
+                            hairpinTests.Add(run);
+                            hairpinCount = hairpinTests.Count;
+                        }
+
+                        foreach (var target in targets)
+                        {
+                            (sends ??= []).Add((target, probe));
+                        }
+
+                        continue;
+                    }
+                }
+
+                if (run.HairpinToken is not null && !run.HairpinSeen && now < run.Deadline)
+                {
+                    continue;
+                }
+
+                (done ??= []).Add((run, BuildReportLocked(run)));
+            }
+
+            if (done is not null)
+            {
+                foreach (var (run, _) in done)
+                {
+                    netchecks.Remove(run);
                 }
             }
         }
 
+        foreach (var (target, probe) in sends ?? [])
+        {
+            datagrams.Send(probe, target);
+        }
+
+        foreach (var (run, report) in done ?? [])
+        {
+            lock (hairpinGate)
+            {
+                hairpinTests.Remove(run);
+                hairpinCount = hairpinTests.Count;
+            }
+
+            run.Report.TrySetResult(report);
+        }
+    }
+
+    private NatReport BuildReportLocked(NetcheckRun run)
+    {
+        var observations = run.Observations ?? [];
         var ipv4 = new List<IPEndPoint>();
         var ipv6 = new List<IPEndPoint>();
         foreach (var observation in observations)
@@ -163,61 +256,10 @@ public sealed partial class MeshNode
             }
         }
 
-        var local = options.LocalAddresses?.Invoke();
-        var mapping = NatMappingRule.Estimate(observations, local, options.ListenPort, out var detail);
-        var elapsed = time.GetElapsedTime(started);
-        var left = timeout - elapsed;
-        bool? hairpinning = null;
-        var hairpinTargets = ipv4.Concat(ipv6).Where(e => !IsOwnEndpoint(e, local)).ToList();
-        if (hairpinTargets.Count > 0)
-        {
-            hairpinning = await ProbeHairpinAsync(hairpinTargets, left > HairpinWait ? left : HairpinWait).ConfigureAwait(false);
-        }
-
-        IPEndPoint? mapped;
-        lock (gate)
-        {
-            mapped = mappedEndpoint;
-        }
-
-        return new NatReport(asked.Count == 0 ? null : observations.Count > 0, observations, ipv4, ipv6, mapping, detail, mapped, hairpinning);
-    }
-
-    /// <summary>Sends a NAT probe with a fresh token to each of our reflexive endpoints; true if one came back within <paramref name="wait"/>.</summary>
-    private async Task<bool> ProbeHairpinAsync(List<IPEndPoint> targets, TimeSpan wait)
-    {
-        var token = new byte[NatProbe.TokenSize];
-        random.Fill(token);
-        var result = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (hairpinGate)
-        {
-            hairpinTests.Add((token, result));
-            hairpinCount = hairpinTests.Count;
-        }
-
-        var probe = new byte[NatProbe.Size];
-        NatProbe.Write(probe, token);
-        foreach (var target in targets)
-        {
-            datagrams.Send(probe, target);
-        }
-
-        try
-        {
-            return await result.Task.WaitAsync(wait, time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-        finally
-        {
-            lock (hairpinGate)
-            {
-                hairpinTests.RemoveAll(t => ReferenceEquals(t.Result, result));
-                hairpinCount = hairpinTests.Count;
-            }
-        }
+        var mapping = NatMappingRule.Estimate(observations, options.LocalAddresses?.Invoke(), options.ListenPort, out var detail);
+        bool? hairpinning = run.HairpinToken is null ? null : run.HairpinSeen;
+        return new NatReport(run.Asked.Count + run.Unreachable == 0 ? null : observations.Count > 0, observations, ipv4, ipv6, mapping, detail,
+                             mappedEndpoint, hairpinning);
     }
 
     /// <summary>A NAT probe datagram from the underlay: our own hairpin probe coming back, or someone's primer/sweep (counted, ignored).</summary>
@@ -227,11 +269,11 @@ public sealed partial class MeshNode
         {
             lock (hairpinGate)
             {
-                foreach (var (expected, result) in hairpinTests)
+                foreach (var run in hairpinTests)
                 {
-                    if (token.SequenceEqual(expected))
+                    if (run.HairpinToken is { } expected && token.SequenceEqual(expected))
                     {
-                        result.TrySetResult(true);
+                        run.HairpinSeen = true;
                         return;
                     }
                 }
@@ -350,6 +392,7 @@ public sealed partial class MeshNode
     /// <summary>Per tick: reflexive changes reset attempts; each relayed member's attempt is started, timed out, or found successful.</summary>
     private void TickNatTraversal()
     {
+        TickNetchecks();
         if (!options.NatTraversal)
         {
             return;
@@ -464,7 +507,7 @@ public sealed partial class MeshNode
             case NatAttemptPhase.Idle:
                 var lower = NodeIdOrder.Instance.Compare(keys.NodeId, peer.NodeId) < 0;
                 var mayInitiate = lower || state.ResetPending
-                    || (now - state.RelayedSince >= ToTimestamp(HigherSideWait) && now - state.LastRequestAt >= ToTimestamp(HigherSideWait));
+                    || (now - state.RelayedSince >= ToTimestamp(HigherSideWait) && now - state.LastRequestAt >= ToTimestamp(HigherSideSilence(state.Failures)));
                 if (now >= state.NextAttemptAt && mayInitiate)
                 {
                     var (mapping, candidates) = OwnNatViewLocked(now);
@@ -501,6 +544,14 @@ public sealed partial class MeshNode
             (failed ??= []).Add((peer.Name, attempt, failure, delay, first));
         }
     }
+
+    /// <summary>
+    /// How long the higher node ID waits without a Request before it initiates itself: 5 s at first; after failures,
+    /// twice the lower side's cycle (probe window and backoff), so it steps in only when the lower side has gone quiet
+    /// (its NAT traversal off, say) rather than crossing its Requests on every retry.
+    /// </summary>
+    internal static TimeSpan HigherSideSilence(int failures) =>
+        failures == 0 ? HigherSideWait : 2 * (ProbeWindow + NatBackoff.After(failures));
 
     /// <summary>A call-me-maybe message inside the session with <paramref name="peer"/>.</summary>
     private void ReceiveCallMeMaybe(MeshPeer peer, ReadOnlySpan<byte> message)
@@ -801,7 +852,7 @@ public sealed partial class MeshNode
 
     private static List<IPEndPoint> UdpCandidates(IReadOnlyList<NatCandidate> candidates) => candidates.Select(c => c.Endpoint).ToList();
 
-    private static bool IsOwnEndpoint(IPEndPoint endpoint, IReadOnlyList<IPAddress>? local) =>
+    internal static bool IsOwnEndpoint(IPEndPoint endpoint, IReadOnlyList<IPAddress>? local) =>
         local is not null && local.Any(a => (a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Equals(endpoint.Address));
 
     private uint NewAttemptId()
@@ -826,6 +877,13 @@ public sealed partial class MeshNode
             {
                 peer.Nat?.EndAttempt();
             }
+
+            foreach (var run in netchecks)
+            {
+                run.Report.TrySetException(new ObjectDisposedException(nameof(MeshNode)));
+            }
+
+            netchecks.Clear();
         }
     }
 }

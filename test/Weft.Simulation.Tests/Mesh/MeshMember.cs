@@ -121,6 +121,16 @@ internal sealed class MeshMember : IDisposable
             socket.Send(datagram, destination);
         }
 
+        public void SendWithTtl(ReadOnlySpan<byte> datagram, IPEndPoint destination, int ttl)
+        {
+            if (capture)
+            {
+                Datagrams.Add(datagram.ToArray());
+            }
+
+            socket.SendWithTtl(datagram, destination, ttl);
+        }
+
         public void Received(ReadOnlySpan<byte> datagram)
         {
             if (capture)

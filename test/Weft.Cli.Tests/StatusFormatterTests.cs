@@ -42,4 +42,21 @@ public class StatusFormatterTests
             text,
             StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_port_mapping_and_a_relayed_peers_nat_traversal_state_are_shown()
+    {
+        var status = LocalApiTests.SampleStatus() with { PortMapping = new Weft.LocalApi.PortMappingReport(true, "nat-pmp", "198.18.3.2:51820", null) };
+        status = status with
+        {
+            Peers = [status.Peers[0] with { Path = "via relay -> laptop", NatTraversal = "retry in 20s" }],
+        };
+        var text = StatusFormatter.Format(status, new DateTimeOffset(2026, 11, 25, 10, 0, 0, TimeSpan.Zero));
+        Assert.Contains("  port map     NAT-PMP 198.18.3.2:51820\n", text, StringComparison.Ordinal);
+        Assert.Contains("via relay -> laptop (NAT: retry in 20s)", text, StringComparison.Ordinal);
+
+        var json = System.Text.Json.JsonSerializer.Serialize(status, Weft.LocalApi.LocalApiJsonContext.Readable.StatusReport);
+        Assert.Contains("\"natTraversal\": \"retry in 20s\"", json, StringComparison.Ordinal);
+        Assert.Contains("\"portMapping\": {", json, StringComparison.Ordinal);
+    }
 }

@@ -67,7 +67,8 @@ internal static class NetcheckFormatter
         };
     }
 
-    private static string PortMapping(PortMappingReport mapping) => mapping.Available switch
+    /// <summary>"NAT-PMP 198.18.3.2:51820", "still trying" or "unavailable (reasons)".</summary>
+    public static string PortMapping(PortMappingReport mapping) => mapping.Available switch
     {
         true => $"{ProtocolName(mapping.Protocol)} {mapping.External}",
         false => $"unavailable ({mapping.Error})",

@@ -25,6 +25,10 @@ internal static class StatusFormatter
         text.Append(CultureInfo.InvariantCulture, $"  ipv6         {status.Ipv6}\n");
         text.Append(CultureInfo.InvariantCulture, $"  listen port  {status.ListenPort}\n");
         text.Append(CultureInfo.InvariantCulture, $"  certificate  expires {status.CertNotAfter.UtcDateTime:yyyy-MM-dd HH:mm} UTC ({Until(status.CertNotAfter, now)})\n");
+        if (status.PortMapping is { } mapping)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  port map     {NetcheckFormatter.PortMapping(mapping)}\n");
+        }
         text.Append('\n');
 
         if (status.Peers.Count == 0)
@@ -78,9 +82,14 @@ internal static class StatusFormatter
 
     /// <summary>
     /// The path column: the node's path when it reports one ("direct udp 10.0.0.2:51820",
-    /// "via bravo -> charlie"), else the bare endpoint, else "-".
+    /// "via bravo -> charlie"), else the bare endpoint, else "-"; while NAT traversal works on a relayed
+    /// session its state follows: "via bravo -> charlie (NAT: punching)".
     /// </summary>
-    public static string PathOf(PeerReport peer) => peer.Path ?? peer.Endpoint ?? "-";
+    public static string PathOf(PeerReport peer)
+    {
+        var path = peer.Path ?? peer.Endpoint ?? "-";
+        return peer.NatTraversal is { } nat ? $"{path} (NAT: {nat})" : path;
+    }
 
     /// <summary>"12s ago", "5m ago", "3h ago", "2d ago" (a future time reads "just now").</summary>
     public static string Ago(DateTimeOffset time, DateTimeOffset now)

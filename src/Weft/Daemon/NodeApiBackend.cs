@@ -31,7 +31,7 @@ internal sealed partial class NodeApiBackend : ILocalApiBackend
         _portMapping = portMapping;
     }
 
-    public StatusReport GetStatus() => Map(_node.GetStatus(), _interfaceName, Environment.ProcessId);
+    public StatusReport GetStatus() => Map(_node.GetStatus(), _interfaceName, Environment.ProcessId) with { PortMapping = _portMapping() };
 
     public string? AddWireGuardPeer(WireGuardPeerRequest request)
     {
@@ -79,7 +79,7 @@ internal sealed partial class NodeApiBackend : ILocalApiBackend
         foreach (var p in status.Peers)
         {
             peers.Add(new PeerReport(p.Name, p.Kind, p.NodeId, p.PublicKey, p.Ipv4, p.Ipv6, p.Endpoint, p.LastHandshake,
-                p.RxBytes, p.TxBytes, p.Verified, p.Problem, p.Path, p.RttMs));
+                p.RxBytes, p.TxBytes, p.Verified, p.Problem, p.Path, p.RttMs, p.NatTraversal));
         }
 
         var counters = new SortedDictionary<string, long>(StringComparer.Ordinal);

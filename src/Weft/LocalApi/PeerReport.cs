@@ -3,7 +3,8 @@ namespace Weft.LocalApi;
 /// <summary>
 /// One peer in a <see cref="StatusReport"/> (mirrors the node's <c>PeerStatus</c>). <see cref="Path"/>
 /// is the path in use ("direct udp 10.0.0.2:51820", "direct tls 10.0.0.3:443", "via bravo -> charlie")
-/// and <see cref="RttMs"/> its last measured round trip; both null until known.
+/// and <see cref="RttMs"/> its last measured round trip; both null until known. <see cref="NatTraversal"/> is
+/// set while the session goes through a relay and NAT traversal works on it ("punching", "retry in 20s").
 /// </summary>
 internal sealed record PeerReport(
     string Name,
@@ -19,4 +20,5 @@ internal sealed record PeerReport(
     bool Verified,
     string? Problem,
     string? Path = null,
-    double? RttMs = null);
+    double? RttMs = null,
+    string? NatTraversal = null);

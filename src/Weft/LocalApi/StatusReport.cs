@@ -16,7 +16,11 @@ internal sealed record StatusReport(
     int Pid,
     IReadOnlyList<PeerReport> Peers,
     IReadOnlyDictionary<string, long> Counters,
-    IReadOnlyList<RefusalReport> Refused);
+    IReadOnlyList<RefusalReport> Refused)
+{
+    /// <summary>The daemon's port mapping on the router (as in netcheck); null when the report does not come from a daemon.</summary>
+    public PortMappingReport? PortMapping { get; init; }
+}
 
 /// <summary>A node this one refused lately (see <c>RefusalStatus</c> in the core).</summary>
 internal sealed record RefusalReport(string Name, string NodeId, string Source, string Reason, DateTimeOffset FirstSeen, DateTimeOffset LastSeen, int Count);

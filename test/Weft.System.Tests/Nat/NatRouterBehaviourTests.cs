@@ -32,7 +32,7 @@ public sealed class NatRouterBehaviourTests
         var witness = await lab.CreateNamespaceAsync("witness");
         await nat.AttachPublicAsync(relay, NatLab.RelayAddress, "relay");
         await nat.AttachPublicAsync(witness, NatLab.WitnessAddress, "witness");
-        await NatProbe.ServeAsync(lab, relay, "relay probe server");
+        var relayServer = await NatProbe.ServeAsync(lab, relay, "relay probe server");
         await NatProbe.ServeAsync(lab, witness, "witness probe server");
         var kinds = Enum.GetValues<NatKind>();
         var sites = new List<NatSite>();
@@ -42,7 +42,7 @@ public sealed class NatRouterBehaviourTests
             sites.Add(await nat.AddSiteAsync(kinds[i], i + 1, [host]));
         }
 
-        var measured = await Task.WhenAll(sites.Select(s => MeasureAsync(nat, relay, s)));
+        var measured = await Task.WhenAll(sites.Select(s => MeasureAsync(nat, relay, relayServer, s)));
         lab.Log("| router | mapping | udp | unsolicited in | hairpin | port mapping | poisoned by early inbound |");
         lab.Log("|---|---|---|---|---|---|---|");
         foreach (var m in measured)
@@ -57,7 +57,7 @@ public sealed class NatRouterBehaviourTests
     }
 
     /// <summary>Measures one site's router with the probes; returns what it really does.</summary>
-    private static async Task<NatTruth> MeasureAsync(NatLab nat, string relayNs, NatSite site)
+    private static async Task<NatTruth> MeasureAsync(NatLab nat, string relayNs, LabProcess relayServer, NatSite site)
     {
         var lab = nat.Lab;
         var host = site.Hosts[0];
@@ -71,7 +71,7 @@ public sealed class NatRouterBehaviourTests
         if (site.Kind is not (NatKind.Symmetric or NatKind.UdpBlocked))
         {
             await lab.MustRunAsync(relayNs, "python3", "-c", $"import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'poke {wan} {port}', ('127.0.0.1', {NatProbe.ServerPort}))");
-            await Task.Delay(200);
+            Assert.True(await relayServer.WaitForLineAsync(l => l.Contains($"poked {wan}:{port}", StringComparison.Ordinal), TimeSpan.FromSeconds(10)), $"the relay's server never sent the poke to {wan}:{port}");
             var after = await NatProbe.RunAsync(lab, host, "map", port, relay);
             var seen = Seen(after[0]);
             Assert.True(seen is not null, $"{site}: no answer from the relay's server after the poke: {string.Join('\n', after)}");

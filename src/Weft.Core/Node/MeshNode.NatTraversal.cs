@@ -35,7 +35,7 @@ public sealed partial class MeshNode
 {
     private static readonly TimeSpan HigherSideWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ProbeWindow = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(8);   // the responder may sweep (≤ 3.3 s) before it replies
     private static readonly TimeSpan SweepTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RequestAnswerInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ObservationLifetime = TimeSpan.FromMinutes(2);
@@ -117,7 +117,7 @@ public sealed partial class MeshNode
 
                 foreach (var candidate in peer.Paths.Candidates)
                 {
-                    if (candidate.Endpoint is UdpEndpoint udp && candidate.Class == PathClass.Udp)
+                    if (candidate.Endpoint is UdpEndpoint udp && IsPublic(udp))
                     {
                         var pong = new TaskCompletionSource<ObservedEndpoint?>(TaskCreationOptions.RunContinuationsAsynchronously);
                         var id = NewProbeLocked(peer, udp, waiter: null, pong);
@@ -286,7 +286,7 @@ public sealed partial class MeshNode
     /// <summary>A pong over a public direct UDP path: remember where that member saw us (the passive NAT estimate).</summary>
     private void NoteNatObservationLocked(MeshPeer peer, Endpoint? probed, Endpoint source, ObservedEndpoint? observed, long now)
     {
-        if (probed is not UdpEndpoint udp || !udp.Equals(source) || PathClassifier.Classify(udp, options.IsOnLink) != PathClass.Udp
+        if (probed is not UdpEndpoint udp || !udp.Equals(source) || !IsPublic(udp)
             || observed is not { Kind: TransportKind.Udp, Address: { } seen })
         {
             return;
@@ -849,6 +849,9 @@ public sealed partial class MeshNode
             NodeCounterSet.Add(ref counters.NatPrimersSent);
         }
     }
+
+    /// <summary>A public UDP endpoint: not loopback, link-local or private (RFC 1918 / ULA), whether on our link or not.</summary>
+    private static bool IsPublic(UdpEndpoint endpoint) => !PathClassifier.IsLanAddress(endpoint.Address.Address);
 
     private static List<IPEndPoint> UdpCandidates(IReadOnlyList<NatCandidate> candidates) => candidates.Select(c => c.Endpoint).ToList();
 

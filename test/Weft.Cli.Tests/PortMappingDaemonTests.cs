@@ -15,7 +15,8 @@ namespace Weft.Cli.Tests;
 ///  192.168.214.2 ─────── LAN veth ─────── 192.168.214.1 │ WAN 11.213.91.1 (a veth whose peer stays in the router)
 /// </code>
 /// The daemon maps its UDP port in the background (PCP first), logs it, shows it in status and netcheck, and on
-/// SIGTERM removes it: the router's miniupnpd chains hold no DNAT rule any more. miniupnpd refuses private
+/// SIGTERM removes it: the router's miniupnpd chains hold no DNAT rule any more. On the way, an address added to
+/// the LAN interface shows up in the daemon's local addresses (the "local" NAT traversal candidates). miniupnpd refuses private
 /// external addresses, hence 11.213.91.0/24 on an interface that leads nowhere.
 /// </summary>
 public sealed class PortMappingDaemonTests
@@ -123,6 +124,12 @@ public sealed class PortMappingDaemonTests
             Step(netcheck.Out);
             Assert.Contains($"Port mapping: PCP {Wan}:{Port}\n", netcheck.Out, StringComparison.Ordinal);
             Assert.Contains("UDP:          unknown", netcheck.Out, StringComparison.Ordinal); // no members at all
+
+            Step("a new address on the LAN interface: the 5 s rescan sees it and logs the new set (NAT traversal restarts)");
+            Exec("ip", "-n", clientNs, "addr", "add", "192.168.215.2/24", "dev", $"wpmy{tag}");
+            var changed = WaitFor(log, "local addresses changed", cancel);
+            Step(changed);
+            Assert.EndsWith("local addresses changed: 192.168.214.2, 192.168.215.2", changed, StringComparison.Ordinal); // not the TUN's 100.92.0.1
 
             Step("SIGTERM: the mapping is removed from the router before the daemon exits");
             Exec("kill", "-TERM", daemon.Id.ToString(CultureInfo.InvariantCulture));

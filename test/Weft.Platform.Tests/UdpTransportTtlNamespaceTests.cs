@@ -179,6 +179,28 @@ public sealed class UdpTransportTtlNamespaceTests
         Assert.Equal(1, sender.SendErrors);
     }
 
+    [Fact]
+    public void Sends_with_a_ttl_allocate_nothing_once_the_destination_is_known()
+    {
+        using var sender = new UdpTransport(0);
+        using var receiver = new UdpTransport(0); // never started: the kernel drops what its buffer cannot hold
+        var destinations = new[] { new IPEndPoint(IPAddress.Loopback, receiver.LocalPort), new IPEndPoint(IPAddress.IPv6Loopback, receiver.LocalPort) };
+        var payload = new byte[20];
+        for (var i = 0; i < 100; i++)
+        {
+            sender.SendWithTtl(payload, destinations[i % 2], 2 + (i % 2));
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            sender.SendWithTtl(payload, destinations[i % 2], 2 + (i % 2));
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(1100, sender.DatagramsSent + sender.SendErrors);
+    }
+
     /// <summary>ICMP Time Exceeded messages the namespace has sent (/proc/net/snmp or snmp6 inside it).</summary>
     private static long TimeExceededSent(string ns, bool v6)
     {

@@ -110,9 +110,7 @@ public sealed class NatLab
         string routerLanIf;
         if (bridge is null)
         {
-            var (lanIf, hostIf) = await VethAsync(router, lan, hosts[0], IPAddress.Parse($"192.168.{number}.2")).ConfigureAwait(false);
-            routerLanIf = lanIf;
-            _ = hostIf;
+            (routerLanIf, _) = await VethAsync(router, lan, hosts[0], IPAddress.Parse($"192.168.{number}.2")).ConfigureAwait(false);
         }
         else
         {

@@ -38,7 +38,7 @@ public sealed class NatWorld
     public NatMember this[string name] => members.Single(m => m.Name == name);
 
     /// <summary>Builds the lab, the mesh and the sites (site i is number i + 1), writes every config and starts every daemon; waits until each member has a session with the relay.</summary>
-    public static async Task<NatWorld> CreateAsync(NetworkLab lab, IReadOnlyList<NatSiteSpec> sites, IReadOnlyDictionary<string, string>? extraConfig = null)
+    public static async Task<NatWorld> CreateAsync(NetworkLab lab, IReadOnlyList<NatSiteSpec> sites)
     {
         ArgumentNullException.ThrowIfNull(lab);
         ArgumentNullException.ThrowIfNull(sites);
@@ -61,11 +61,11 @@ public sealed class NatWorld
 
         var relayPeer = $"{NatLab.RelayAddress}:{NatLab.WeftPort}";
         var witnessPeer = $"{NatLab.WitnessAddress}:{NatLab.WeftPort}";
-        await WriteConfigAsync(lab, world.Relay, new JsonObject { ["listenPort"] = NatLab.WeftPort, ["tlsPort"] = 443, ["lanDiscovery"] = false }, extraConfig).ConfigureAwait(false);
-        await WriteConfigAsync(lab, world.Witness, new JsonObject { ["listenPort"] = NatLab.WeftPort, ["peers"] = new JsonArray(relayPeer), ["lanDiscovery"] = false }, extraConfig).ConfigureAwait(false);
+        await WriteConfigAsync(lab, world.Relay, new JsonObject { ["listenPort"] = NatLab.WeftPort, ["tlsPort"] = 443, ["lanDiscovery"] = false }).ConfigureAwait(false);
+        await WriteConfigAsync(lab, world.Witness, new JsonObject { ["listenPort"] = NatLab.WeftPort, ["peers"] = new JsonArray(relayPeer), ["lanDiscovery"] = false }).ConfigureAwait(false);
         foreach (var member in world.members)
         {
-            await WriteConfigAsync(lab, member.Member, new JsonObject { ["listenPort"] = NatLab.WeftPort, ["peers"] = new JsonArray(relayPeer, witnessPeer), ["lanDiscovery"] = false }, extraConfig).ConfigureAwait(false);
+            await WriteConfigAsync(lab, member.Member, new JsonObject { ["listenPort"] = NatLab.WeftPort, ["peers"] = new JsonArray(relayPeer, witnessPeer), ["lanDiscovery"] = false }).ConfigureAwait(false);
         }
 
         lab.Log($"every daemon starts at once: relay, witness, {string.Join(", ", world.members)}");
@@ -110,21 +110,13 @@ public sealed class NatWorld
         return text.ToString();
     }
 
-    private static async Task WriteConfigAsync(NetworkLab lab, MeshMember member, JsonObject config, IReadOnlyDictionary<string, string>? extraConfig)
+    /// <summary>Writes weft.json (with <c>logLevel</c> from <c>$WEFT_NAT_LOGLEVEL</c> when set, e.g. "debug" to see every NAT traversal step).</summary>
+    private static async Task WriteConfigAsync(NetworkLab lab, MeshMember member, JsonObject config)
     {
         var level = Environment.GetEnvironmentVariable("WEFT_NAT_LOGLEVEL");
         if (!string.IsNullOrEmpty(level))
         {
             config["logLevel"] = level;
-        }
-
-        if (extraConfig is not null && extraConfig.TryGetValue(member.Name, out var extra) && JsonNode.Parse(extra) is JsonObject more)
-        {
-            foreach (var (key, value) in more.ToList())
-            {
-                more.Remove(key);
-                config[key] = value;
-            }
         }
 
         var path = Path.Combine(member.Node.StateDirectory, "weft.json");

@@ -76,7 +76,24 @@ public sealed class NatRouter : Host
 
     internal bool IsFirewall { get; private set; }
 
-    /// <summary>Forgets every mapping, as a router reboot would.</summary>
+    /// <summary>
+    /// Maps outside UDP port <paramref name="outsidePort"/> to <paramref name="inside"/> for good (a port mapping as
+    /// NAT-PMP, PCP or UPnP IGD grant): anyone may send to it, and the inside host's answers go back out from it.
+    /// Returns the external endpoint. Translating routers only.
+    /// </summary>
+    public IPEndPoint AddPortMapping(IPEndPoint inside, int outsidePort)
+    {
+        ArgumentNullException.ThrowIfNull(inside);
+        if (IsFirewall)
+        {
+            throw new InvalidOperationException("A firewall-only router does not map ports.");
+        }
+
+        table.AddForward(outsidePort, SimEndpoint.From(inside));
+        return new IPEndPoint(PublicAddress, outsidePort);
+    }
+
+    /// <summary>Forgets every mapping (port mappings too), as a router reboot would.</summary>
     public void FlushMappings() => table.Clear();
 
     internal void Connect(Segment outside, Segment inside, bool firewall, bool routesIpv6)
@@ -205,6 +222,18 @@ public sealed class NatRouter : Host
                 Network.Drop(packet, DropReason.NoRoute, this, via.Segment);
             }
 
+            return;
+        }
+
+        if (table.InboundForward(packet.Destination.Port, packet.Source, behavior, now) is { } forwarded)
+        {
+            if (Network.Trace.Enabled)
+            {
+                Network.Trace.Packet("nat-in", Name, packet.Source, packet.Destination, packet.Length, $"(port mapping to {forwarded.Inside})");
+            }
+
+            packet.Destination = forwarded.Inside;
+            Forward(packet, via.Segment);
             return;
         }
 

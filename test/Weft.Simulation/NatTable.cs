@@ -17,6 +17,7 @@ internal sealed class NatTable(SeededRandom random)
 {
     private readonly Dictionary<(SimEndpoint Inside, SimEndpoint Key), NatMapping> byKey = [];
     private readonly Dictionary<int, NatMapping> byPort = [];
+    private readonly Dictionary<int, SimEndpoint> forwards = [];
     private int nextPort = -1;
 
     public int Count => byKey.Count;
@@ -25,6 +26,7 @@ internal sealed class NatTable(SeededRandom random)
     {
         byKey.Clear();
         byPort.Clear();
+        forwards.Clear();
     }
 
     /// <summary>Counts mappings still alive, removing the expired ones.</summary>
@@ -117,6 +119,44 @@ internal sealed class NatTable(SeededRandom random)
         return mapping;
     }
 
+    /// <summary>
+    /// A port forward (what NAT-PMP, PCP or UPnP grant): datagrams to outside port <paramref name="port"/> from anyone
+    /// go to <paramref name="inside"/>; it never expires. See <see cref="InboundForward"/> for the replies.
+    /// </summary>
+    public void AddForward(int port, SimEndpoint inside) => forwards[port] = inside;
+
+    public bool RemoveForward(int port) => forwards.Remove(port);
+
+    /// <summary>
+    /// A datagram from <paramref name="remote"/> to a forwarded port: the connection state it creates (or refreshes), so
+    /// the inside host's datagrams back to <paramref name="remote"/> leave from the forwarded port, as connection tracking
+    /// does. Under endpoint-independent mapping an existing mapping of the inside endpoint keeps its own port. Null
+    /// when the port is not forwarded.
+    /// </summary>
+    public NatMapping? InboundForward(int port, SimEndpoint remote, NatBehavior behavior, long now)
+    {
+        if (!forwards.TryGetValue(port, out var inside))
+        {
+            return null;
+        }
+
+        var key = MappingKey(remote, behavior.Mapping);
+        if (!byKey.TryGetValue((inside, key), out var mapping) || IsExpired(mapping.LastUsed, behavior, now))
+        {
+            if (mapping is not null)
+            {
+                Remove(mapping);
+            }
+
+            mapping = new NatMapping(inside, key, port, now);
+            byKey[(inside, key)] = mapping;
+        }
+
+        mapping.LastUsed = now;
+        mapping.Permissions[FilterKey(remote, behavior.Filtering)] = now;
+        return mapping;
+    }
+
     /// <summary>The live mapping on outside port <paramref name="port"/>, if any.</summary>
     public NatMapping? ByExternalPort(int port, NatBehavior behavior, long now)
     {
@@ -185,7 +225,7 @@ internal sealed class NatTable(SeededRandom random)
         }
     }
 
-    private bool IsFree(int port, NatBehavior behavior, long now) => ByExternalPort(port, behavior, now) is null;
+    private bool IsFree(int port, NatBehavior behavior, long now) => !forwards.ContainsKey(port) && ByExternalPort(port, behavior, now) is null;
 
     private int AllocatePort(int insidePort, NatBehavior behavior, long now)
     {

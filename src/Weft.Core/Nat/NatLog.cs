@@ -23,6 +23,9 @@ internal static partial class NatLog
     [LoggerMessage(EventId = 2505, Level = LogLevel.Information, Message = "NAT traversal restarted for {Count} relayed peer(s): {Reason}")]
     public static partial void Restarted(ILogger logger, int count, string reason);
 
+    [LoggerMessage(EventId = 2507, Level = LogLevel.Debug, Message = "NAT traversal restarted for {Count} relayed peer(s): our reflexive endpoints changed")]
+    public static partial void RestartedReflexive(ILogger logger, int count);
+
     [LoggerMessage(EventId = 2506, Level = LogLevel.Debug, Message = "Peer {Name}: sweeping {Packets} ports of its hard NAT ({Addresses})")]
     public static partial void Sweeping(ILogger logger, string name, int packets, string addresses);
 }

@@ -50,6 +50,9 @@ internal sealed class NatTraversalState
 
     public IReadOnlyList<NatCandidate> PeerCandidates { get; set; } = [];
 
+    /// <summary>When we last started a sweep toward this peer (sweeps are rate-limited per peer).</summary>
+    public long LastSweepAt { get; set; } = Never;
+
     /// <summary>The sweep of the current attempt, if we sweep and it is running.</summary>
     public NatSweep? Sweep { get; set; }
 

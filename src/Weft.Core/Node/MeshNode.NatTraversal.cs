@@ -24,7 +24,9 @@ namespace Weft.Core.Node;
 ///   still relayed 5 s after probing began: failure, next attempt after 5, 10, 20, 40, then every 60 s
 /// </code>
 /// Who sweeps: the side whose own mapping is not endpoint-dependent and that holds no port mapping, when the peer's
-/// flags say endpoint-dependent (and the peer holds no port mapping). Crossing Requests: the lower node ID's wins.
+/// flags say endpoint-dependent (and the peer holds no port mapping); only public IPv4 reflexive addresses are swept, and
+/// at most one sweep toward a peer every <see cref="MinSweepInterval"/> (a member could otherwise aim a sweep at a
+/// third party with every Request). Crossing Requests: the lower node ID's wins.
 /// Only verified members take part, only inside the end-to-end session; a Request is answered at most once a second.
 /// The passive mapping estimate comes from the pongs of our ordinary path probes over public UDP paths (one
 /// observation per member, the latest), by <see cref="NatMappingRule"/>.
@@ -40,6 +42,7 @@ public sealed partial class MeshNode
     private static readonly TimeSpan RequestAnswerInterval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ObservationLifetime = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan HairpinWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinSweepInterval = TimeSpan.FromSeconds(10);   // a member cannot make us sweep (someone) on every Request
     private const int PrimerTtl = 2;
     private const int MaxOfferedReflexive = 4;
 
@@ -380,7 +383,7 @@ public sealed partial class MeshNode
         {
             var address = candidate.Endpoint.Address;
             if (candidate.Source == NatCandidateSource.Reflexive && address.AddressFamily == AddressFamily.InterNetwork
-                && !targets.Contains(address) && targets.Count < NatSweep.MaxAddresses)
+                && !PathClassifier.IsLanAddress(address) && !targets.Contains(address) && targets.Count < NatSweep.MaxAddresses)
             {
                 targets.Add(address);
             }
@@ -467,7 +470,7 @@ public sealed partial class MeshNode
 
         if (restarted > 0)
         {
-            NatLog.Restarted(logger, restarted, "our reflexive endpoints changed");
+            NatLog.RestartedReflexive(logger, restarted);   // debug: behind a symmetric NAT every new public peer changes them
         }
 
         foreach (var (name, attempt, path) in succeeded ?? [])
@@ -726,10 +729,12 @@ public sealed partial class MeshNode
         }
 
         var targets = SweepTargets(state.PeerCandidates);
-        if (targets.Count == 0)
+        if (targets.Count == 0 || now - state.LastSweepAt < ToTimestamp(MinSweepInterval))
         {
             return null;
         }
+
+        state.LastSweepAt = now;
 
         Span<byte> token = stackalloc byte[NatProbe.TokenSize];
         random.Fill(token);

@@ -4,8 +4,8 @@ namespace Weft.Core.Node;
 public sealed partial class MeshNode
 {
     /// <summary>
-    /// WireGuard timers, hello retries, certificate resends and
-    /// expiry checks. Call from one timer thread, about every 100 ms.
+    /// WireGuard timers, hello retries, path probes, NAT traversal attempts and netchecks, certificate
+    /// resends and expiry checks. Call from one timer thread, about every 100 ms.
     /// </summary>
     public void Tick()
     {

@@ -65,6 +65,22 @@ public sealed class NatTraversalTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_symmetric_pair_goes_direct_when_one_side_holds_a_port_mapping()
+    {
+        using var world = new NatTraversalWorld(25, Kind("symmetric"), Kind("symmetric"));
+        var router = (NatRouter)world.Net.GetHost("a-nat1");
+        var mapped = router.AddPortMapping(new System.Net.IPEndPoint(world.A.Host.Ipv4, 51820), 40000);
+        world.A.Node.SetMappedEndpoint(mapped);
+        Assert.True(world.Net.RunUntil(() => world.Ready, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100)), "mesh never formed");
+
+        var (directAfter, _) = StreamAcrossSwitch(world, TimeSpan.FromSeconds(10));
+        Assert.True(directAfter is not null, $"still relayed: a sees b '{world.A.Peer("b")?.Path}', b sees a '{world.B.Peer("a")?.Path}'\n" + Counters(world));
+        output.WriteLine($"direct after {directAfter!.Value.TotalSeconds:F2}s: b → a {world.B.Peer("a")!.Path}, a → b {world.A.Peer("b")!.Path}");
+        Assert.Equal("direct udp " + mapped, world.B.Peer("a")!.Path);
+        Assert.Equal(0, world.A.Node.GetStatus().Counters.NatSweepPackets + world.B.Node.GetStatus().Counters.NatSweepPackets);
+    }
+
+    [Fact]
     public void Symmetric_to_symmetric_stays_relayed_and_still_carries_traffic()
     {
         using var world = new NatTraversalWorld(21, Kind("symmetric"), Kind("symmetric"));

@@ -9,7 +9,8 @@ namespace Weft.SystemTests.Nat;
 /// Issue 4, bad input from the internet: 2,000 random UDP datagrams from inet to the full-cone
 /// router's WAN:51820 (forwarded to its member) and 2,000 to a restricted router's WAN:51820 (half of
 /// them spoofed as the relay, so they ride the member's open flow to the relay; the rest die at the
-/// firewall). Each member counts drops, keeps running, and still pings another member afterwards.
+/// firewall). Each member counts drops (and the NAT-probe-shaped ones as natProbesReceived), keeps
+/// running, and still pings another member afterwards.
 /// </summary>
 [Collection(NatMatrixCollection.Name)]
 public sealed class NatBadInputTests(NatMatrixFixture fixture)
@@ -46,6 +47,9 @@ public sealed class NatBadInputTests(NatMatrixFixture fixture)
             var after = await victim.Member.Node.StatusAsync();
             lab.Log($"{victim}'s drop counters that moved:\n{MeshStatus.DropChanges(before, after)}");
             Assert.True(grew, $"{victim} counted no drops after {Count} random datagrams ({summary}):\n{after.Json}");
+            var probes = after.Counters.GetValueOrDefault("natProbesReceived") - before.Counters.GetValueOrDefault("natProbesReceived");
+            lab.Log($"{victim} counted {probes} NAT probe datagrams (\"WEF\\x05\" + 16 bytes, never answered)");
+            Assert.True(probes > 0, $"{victim} did not count the NAT-probe-shaped datagrams (natProbesReceived):\n{after.Json}");
             Assert.True(after.Peers.Count(p => p.Verified) <= before.Peers.Count(p => p.Verified), $"{victim} verified new peers from the noise:\n{after.Json}");
 
             lab.Log($"{victim} still reaches {other} over the mesh.");

@@ -11,6 +11,7 @@ namespace Weft.SystemTests.Nat;
 /// <item><c>serve PORT</c>: a UDP and TCP "what source do you see" server (answers "seen IP:PORT"); a UDP
 /// datagram "poke IP PORT" from 127.0.0.1 makes it send one datagram "poke" from its own port to IP:PORT.</item>
 /// <item><c>map LOCALPORT IP:PORT...</c>: from one socket bound to LOCALPORT, asks each server; prints "IP:PORT seen X" or "IP:PORT none".</item>
+/// <item><c>ttl LOCALPORT TTL IP:PORT</c>: asks one server with the socket's IP TTL set to TTL; prints "ttl TTL seen X" or "ttl TTL none".</item>
 /// <item><c>open LOCALPORT IP:PORT SECONDS</c>: asks the server (creating the mapping), prints "ready", then prints
 /// "got FROM PAYLOAD" for every other datagram that reaches the socket within SECONDS.</item>
 /// <item><c>send LOCALPORT IP PORT PAYLOAD COUNT</c>: COUNT datagrams 50 ms apart from LOCALPORT.</item>
@@ -58,6 +59,9 @@ public static class NatProbe
             s = udp(int(sys.argv[2]))
             for text in sys.argv[3:]:
                 seen = ask(s, ep(text)); print(f"{text} {'seen ' + seen if seen else 'none'}", flush=True)
+        elif cmd == "ttl":
+            s = udp(int(sys.argv[2])); s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, int(sys.argv[3]))
+            seen = ask(s, ep(sys.argv[4])); print(f"ttl {sys.argv[3]} {'seen ' + seen if seen else 'none'}", flush=True)
         elif cmd == "open":
             s = udp(int(sys.argv[2])); target = ep(sys.argv[3])
             seen = ask(s, target); print(f"ready {seen}", flush=True)

@@ -13,7 +13,9 @@ namespace Weft.SystemTests.Nat;
 /// filtering (unsolicited UDP from inet reaches the LAN host only behind the full cone), conntrack
 /// poisoning (an inbound packet before the host sent changes the host's later port only on the bare
 /// router), UDP blocked (UDP out fails, TCP out works), hairpinning (full cone only) and port mapping
-/// (NAT-PMP answers with the WAN address, and the mapped port forwards, only on the upnp router).
+/// (NAT-PMP answers with the WAN address, and the mapped port forwards, only on the upnp router); and
+/// that inet is a routed hop: a datagram with IP TTL 2 from behind one router (3 behind a double NAT)
+/// dies there, one more hop of TTL reaches the relay.
 /// </summary>
 public sealed class NatRouterBehaviourTests
 {
@@ -89,6 +91,18 @@ public sealed class NatRouterBehaviourTests
             Assert.True(byRelay!.Address.ToString() == wan && byWitness!.Address.ToString() == wan, $"{site}: the servers saw {byRelay} and {byWitness}, not the WAN address {wan}");
             eim = byRelay.Port == byWitness.Port;
             lab.Log($"{site}: one socket is seen as {byRelay} by the relay and {byWitness} by the witness: {(eim.Value ? "endpoint-independent" : "endpoint-dependent")} mapping");
+        }
+
+        if (udp)
+        {
+            // inet is a routed hop, not a bridge: with one router (two for a double NAT) before it, a datagram
+            // with TTL routers + 1 dies in inet (weft's primers) and TTL routers + 2 reaches the relay.
+            var routers = site.Kind == NatKind.Double ? 2 : 1;
+            var dies = await NatProbe.RunAsync(lab, host, "ttl", "40002", (routers + 1).ToString(CultureInfo.InvariantCulture), relay);
+            var arrives = await NatProbe.RunAsync(lab, host, "ttl", "40003", (routers + 2).ToString(CultureInfo.InvariantCulture), relay);
+            lab.Log($"{site}: {dies[0]}; {arrives[0]}");
+            Assert.True(dies[0].EndsWith(" none", StringComparison.Ordinal), $"{site}: a datagram with TTL {routers + 1} got past inet: {dies[0]}");
+            Assert.Contains(" seen ", arrives[0], StringComparison.Ordinal);
         }
 
         var tcp = await NatProbe.RunAsync(lab, host, "tcp", NatLab.RelayAddress.ToString(), NatProbe.ServerPort.ToString(CultureInfo.InvariantCulture));

@@ -12,15 +12,23 @@ public sealed class LabProcess : IAsyncDisposable
 {
     private readonly Process process;
     private readonly Action<string> log;
+    private readonly Action<string> signalLog;
     private readonly object gate = new();
     private readonly List<string> lines = [];
     private readonly TaskCompletionSource exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal LabProcess(string label, string command, ProcessStartInfo startInfo, Action<string> log)
+        : this(label, command, startInfo, log, log)
+    {
+    }
+
+    /// <summary>Like the other constructor, but output lines go to <paramref name="log"/> and signals sent go to <paramref name="signalLog"/>.</summary>
+    internal LabProcess(string label, string command, ProcessStartInfo startInfo, Action<string> log, Action<string> signalLog)
     {
         Label = label;
         Command = command;
         this.log = log;
+        this.signalLog = signalLog;
         process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => OnLine(e.Data, "out");
         process.ErrorDataReceived += (_, e) => OnLine(e.Data, "err");
@@ -102,10 +110,10 @@ public sealed class LabProcess : IAsyncDisposable
             return;
         }
 
-        log($"{Label}: kill -{signal} {Pid}");
+        signalLog($"{Label}: kill -{signal} {Pid}");
         if (Interop.Kill(Pid, signal) != 0)
         {
-            log($"{Label}: kill({Pid}, {signal}) failed, errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+            signalLog($"{Label}: kill({Pid}, {signal}) failed, errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
         }
     }
 

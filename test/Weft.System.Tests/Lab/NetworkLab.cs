@@ -21,7 +21,7 @@ public sealed class NetworkLab : IAsyncDisposable
 
     private static int counter;
 
-    private readonly ITestOutputHelper? output;
+    private ITestOutputHelper? output;
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly ConcurrentStack<string> namespaces = new();
     private readonly ConcurrentStack<LabProcess> processes = new();
@@ -32,6 +32,12 @@ public sealed class NetworkLab : IAsyncDisposable
     {
         this.output = output ?? TestContext.Current.TestOutputHelper;
     }
+
+    /// <summary>
+    /// Sends the log from now on to <paramref name="testOutput"/> (a lab shared by several tests
+    /// through a fixture follows the test that is running; null: the console).
+    /// </summary>
+    public void UseOutput(ITestOutputHelper? testOutput) => output = testOutput;
 
     /// <summary>Writes one step of the story to the test output (and to the console when there is no test).</summary>
     public void Log(string message)
@@ -188,13 +194,21 @@ public sealed class NetworkLab : IAsyncDisposable
     }
 
     /// <summary>Starts a long-running program; the lab stops it (by PID) when disposed.</summary>
-    public LabProcess StartProcess(string? ns, string label, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment = null)
+    public LabProcess StartProcess(string? ns, string label, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartProcess(ns, label, argv, environment, logLines: true);
+
+    /// <summary>
+    /// Starts a long-running program like <see cref="StartProcess(string?, string, IReadOnlyList{string}, IReadOnlyDictionary{string, string}?)"/>;
+    /// with <paramref name="logLines"/> false its output is kept (<see cref="LabProcess.Lines"/>) but not
+    /// copied line by line to the test log (a ping every 0.2 s, a chatty helper).
+    /// </summary>
+    public LabProcess StartProcess(string? ns, string label, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment, bool logLines)
     {
         ArgumentNullException.ThrowIfNull(argv);
         var startInfo = BuildStartInfo(ns, argv, environment);
         var command = Describe(ns, argv);
         Log($"start {label}: {command}");
-        var process = new LabProcess(label, command, startInfo, Log);
+        var process = new LabProcess(label, command, startInfo, logLines ? Log : static _ => { }, Log);
         processes.Push(process);
         Log($"  {label} has PID {process.Pid}");
         return process;

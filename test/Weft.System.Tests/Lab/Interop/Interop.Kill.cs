@@ -5,6 +5,7 @@ namespace Weft.SystemTests.Lab;
 /// <summary>Native calls the lab needs; one file per function.</summary>
 internal static partial class Interop
 {
+    public const int SIGINT = 2;
     public const int SIGKILL = 9;
     public const int SIGTERM = 15;
 

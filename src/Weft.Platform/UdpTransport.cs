@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -18,7 +19,7 @@ namespace Weft.Platform;
 ///                            ▼
 ///                          for each slot: handler(slot.Buffer[HeadRoom .. HeadRoom+Length], source)
 ///   senders (any threads): Send ─ DestinationAddressCache (SocketAddress per destination) ─ sendto
-///                          SendWithTtl ─ cache, never filled ─ sendmsg with an IP_TTL / IPV6_HOPLIMIT control message
+///                          SendWithTtl ─ sockaddr on the stack ─ sendmsg with an IP_TTL / IPV6_HOPLIMIT control message
 /// </code>
 /// <para>Buffers: each slot's buffer belongs to the receive thread; the span passed to the handler
 /// is only valid during the call, and the handler may write into it (decrypt in place).
@@ -43,6 +44,7 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
     private const int SOL_SOCKET = 1;
     private const int SO_SNDBUFFORCE = 32;
     private const int SO_RCVBUFFORCE = 33;
+    private const ushort LinuxAfInet6 = 10;
 
     private readonly Socket _socket;
     private readonly DestinationAddressCache _destinations = new();
@@ -158,7 +160,26 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(ttl, 255);
         var address = destination.Address;
         var v4 = address.AddressFamily == AddressFamily.InterNetwork || address.IsIPv4MappedToIPv6;
-        var name = _destinations.Get(destination, remember: false);   // one-off destinations (sweeps) stay out of the cache
+
+        // The destination as a sockaddr_in6 on the stack (IPv4 as ::ffff:a.b.c.d: the socket is dual-stack), not
+        // through the destination cache: a sweep's 64,512 one-off destinations must not evict the data path's.
+        const int nameSize = 28;
+        byte* name = stackalloc byte[nameSize];
+        var nameSpan = new Span<byte>(name, nameSize);
+        nameSpan.Clear();
+        BinaryPrimitives.WriteUInt16LittleEndian(nameSpan, LinuxAfInet6);   // sa_family, host order (little-endian here)
+        BinaryPrimitives.WriteUInt16BigEndian(nameSpan[2..], (ushort)destination.Port);
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            nameSpan[18] = 0xff;
+            nameSpan[19] = 0xff;
+            address.TryWriteBytes(nameSpan[20..24], out _);
+        }
+        else
+        {
+            address.TryWriteBytes(nameSpan[8..24], out _);
+            BinaryPrimitives.WriteUInt32LittleEndian(nameSpan[24..], (uint)address.ScopeId);
+        }
 
         // One control message with one int: CMSG_SPACE(sizeof(int)) = 24 bytes, zeroed (the padding too).
         const int controlSpace = 24;
@@ -174,13 +195,12 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
         try
         {
             fixed (byte* data = datagram)
-            fixed (byte* socketAddress = name.Buffer.Span)
             {
                 var vector = new Linux.Interop.IoVector { Base = data, Length = (nuint)datagram.Length };
                 var message = new Linux.Interop.MessageHeader
                 {
-                    Name = socketAddress,
-                    NameLength = (uint)name.Size,
+                    Name = name,
+                    NameLength = nameSize,
                     Vectors = &vector,
                     VectorCount = 1,
                     Control = control,

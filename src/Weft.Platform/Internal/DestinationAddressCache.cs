@@ -22,12 +22,7 @@ internal sealed class DestinationAddressCache
 
     private readonly record struct Key(UInt128 Address, int Port, long Scope);
 
-    /// <summary>
-    /// The socket address for <paramref name="destination"/>. With <paramref name="remember"/> false a destination not
-    /// cached yet is built for this one call and not added (NAT sweeps touch tens of thousands of one-off
-    /// destinations; they must not evict the data path's).
-    /// </summary>
-    public SocketAddress Get(IPEndPoint destination, bool remember = true)
+    public SocketAddress Get(IPEndPoint destination)
     {
         var address = destination.Address;
         Span<byte> bytes = stackalloc byte[16];
@@ -51,7 +46,7 @@ internal sealed class DestinationAddressCache
             return cached;
         }
 
-        return remember ? Add(key, destination) : Build(destination);
+        return Add(key, destination);
     }
 
     private SocketAddress Add(Key key, IPEndPoint destination)
@@ -61,14 +56,9 @@ internal sealed class DestinationAddressCache
             _addresses.Clear();
         }
 
-        return _addresses.GetOrAdd(key, Build(destination));
-    }
-
-    private static SocketAddress Build(IPEndPoint destination)
-    {
         var mapped = destination.AddressFamily == AddressFamily.InterNetwork
             ? new IPEndPoint(destination.Address.MapToIPv6(), destination.Port)
             : destination;
-        return mapped.Serialize();
+        return _addresses.GetOrAdd(key, mapped.Serialize());
     }
 }

@@ -91,6 +91,10 @@ public sealed class NatMatrixTests(NatMatrixFixture fixture)
     {
         var lab = world.Lab;
         lab.Log($"PAIR {NatTruth.Name(kindA)} x {NatTruth.Name(kindB)}: {a} pings {b} ({b.Member.MeshIpv4}) every {Interval.TotalSeconds} s");
+        // The time to direct is only meaningful from a cold start: an earlier test in this shared lab must not have
+        // given the pair a direct path already.
+        var earlier = await NatWorld.PathAsync(a.Member, b.Member);
+        Assert.False(NatWorld.IsDirectUdp(earlier), $"{a} already had a direct path to {b} before the first ping (\"{earlier}\"): an earlier test in the shared lab talked between them");
         var clock = Stopwatch.StartNew();
         var ping = lab.StartProcess(a.Member.Namespace, $"ping {a.Name}->{b.Name}", ["ping", "-n", "-i", "0.2", "-W", "1", "-w", "20", b.Member.MeshIpv4!], null, logLines: false);
         TimeSpan? direct = null;

@@ -452,8 +452,9 @@ public sealed class StreamTransport : IStreamConnector, IDisposable
                 }
             }
 
-            accepted.Dispose();
+            // Counted before the close, so whoever sees the connection refused also sees it counted.
             ReportInboundFailed(remote, kind, "too many connections");
+            accepted.Dispose();
         }
     }
 

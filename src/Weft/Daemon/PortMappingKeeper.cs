@@ -157,18 +157,21 @@ internal sealed class PortMappingKeeper : IDisposable
             return;
         }
 
+        // The log line and the node come first, the published state last: whoever sees the report settled sees them done.
         if (result.Mapping is not { } mapping)
         {
+            DaemonLog.PortMappingUnavailable(logger, result.Failure ?? "unknown reason");
             lock (gate)
             {
                 trying = false;
                 failure = result.Failure;
             }
 
-            DaemonLog.PortMappingUnavailable(logger, result.Failure ?? "unknown reason");
             return;
         }
 
+        setMapped(mapping.ExternalEndPoint);
+        DaemonLog.PortMapped(logger, Describe(mapping));
         lock (gate)
         {
             trying = false;
@@ -176,8 +179,6 @@ internal sealed class PortMappingKeeper : IDisposable
             failure = null;
         }
 
-        setMapped(mapping.ExternalEndPoint);
-        DaemonLog.PortMapped(logger, Describe(mapping));
         PortMapping? last;
         try
         {

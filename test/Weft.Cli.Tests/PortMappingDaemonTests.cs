@@ -196,33 +196,9 @@ public sealed class PortMappingDaemonTests
         return "";
     }
 
-    private static string Exec(params string[] argv)
-    {
-        var (code, output) = Run(argv);
-        Assert.True(code == 0, $"{string.Join(' ', argv)} failed ({code}): {output}");
-        return output;
-    }
+    private static string Exec(params string[] argv) => TestCommands.Exec(argv);
 
-    private static (int Code, string Output) Run(params string[] argv)
-    {
-        var start = new ProcessStartInfo(Requires.FindOnPath(argv[0]) ?? argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in argv.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
+    private static (int Code, string Output) Run(params string[] argv) => TestCommands.Run(argv);
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(15_000))
-        {
-            process.Kill();
-            return (-1, "timed out");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
-    private static void Step(string text) =>
-        TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} {text}");
+    private static void Step(string text) => TestCommands.Step(text);
 }

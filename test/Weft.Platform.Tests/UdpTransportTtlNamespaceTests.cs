@@ -239,33 +239,7 @@ public sealed class UdpTransportTtlNamespaceTests
     private static string Next(BlockingCollection<string> lines, CancellationToken cancel) =>
         lines.TryTake(out var line, 5000, cancel) ? line : "(nothing arrived within 5 s)";
 
-    private static Process Start(string[] arguments, BlockingCollection<string> lines)
-    {
-        var start = new ProcessStartInfo(Requires.FindOnPath("ip") ?? "ip") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lines.Add(e.Data);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lines.Add("stderr: " + e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private static Process Start(string[] arguments, BlockingCollection<string> lines) => TestCommands.Start("ip", arguments, lines);
 
     private static void Exec(params string[] arguments)
     {

@@ -215,33 +215,7 @@ public sealed class LanAnnouncerNamespaceTests
     private static JsonElement Json(string? ns, params string[] arguments) =>
         IpCommand.Json(ns is null ? arguments : ["-n", ns, .. arguments]);
 
-    private static Process Start(string[] arguments, BlockingCollection<string> lines)
-    {
-        var start = new ProcessStartInfo(Requires.FindOnPath("ip") ?? "ip") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lines.Add(e.Data);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                lines.Add("stderr: " + e.Data);
-            }
-        };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+    private static Process Start(string[] arguments, BlockingCollection<string> lines) => TestCommands.Start("ip", arguments, lines);
 
     private static string Exec(params string[] arguments)
     {

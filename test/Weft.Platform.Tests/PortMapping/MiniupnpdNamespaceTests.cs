@@ -234,35 +234,11 @@ public sealed class MiniupnpdNamespaceTests
         process.Dispose();
     }
 
-    private static string Exec(params string[] argv)
-    {
-        var (code, output) = Run(argv);
-        Assert.True(code == 0, $"{string.Join(' ', argv)} failed ({code}): {output}");
-        return output;
-    }
+    private static string Exec(params string[] argv) => TestCommands.Exec(argv);
 
-    private static (int Code, string Output) Run(params string[] argv)
-    {
-        var start = new ProcessStartInfo(Requires.FindOnPath(argv[0]) ?? argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in argv.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
+    private static (int Code, string Output) Run(params string[] argv) => TestCommands.Run(argv);
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(15_000))
-        {
-            process.Kill();
-            return (-1, "timed out");
-        }
-
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
-
-    private static void Step(string text) =>
-        TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} {text}");
+    private static void Step(string text) => TestCommands.Step(text);
 
     /// <summary>A <see cref="PortMapChild"/> process: lines to its stdin, its answers one at a time.</summary>
     private sealed class Child(Process process, BlockingCollection<string> answers) : IDisposable

@@ -62,6 +62,27 @@ public static class TestCommands
         return process;
     }
 
+    /// <summary>
+    /// Takes lines until one contains <paramref name="text"/> and returns it; fails the test, quoting every line seen,
+    /// when none comes within <paramref name="timeout"/> of the previous one.
+    /// </summary>
+    public static string WaitForLine(BlockingCollection<string> lines, string text, TimeSpan timeout, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var seen = new List<string>();
+        while (lines.TryTake(out var line, (int)timeout.TotalMilliseconds, cancel))
+        {
+            seen.Add(line);
+            if (line.Contains(text, StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+
+        Assert.Fail($"no '{text}' within {timeout.TotalSeconds:F0} s:\n{string.Join('\n', seen)}");
+        return "";
+    }
+
     /// <summary>Writes "HH:mm:ss.fff text" to the running test's output.</summary>
     public static void Step(string text) =>
         TestContext.Current.TestOutputHelper?.WriteLine($"{DateTime.UtcNow.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} {text}");

@@ -163,38 +163,10 @@ public sealed class PortMappingDaemonTests
         }
     }
 
-    private static Process Start(string[] argv, BlockingCollection<string> lines)
-    {
-        var start = new ProcessStartInfo(Requires.FindOnPath(argv[0]) ?? argv[0]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in argv.Skip(1))
-        {
-            start.ArgumentList.Add(argument);
-        }
+    private static Process Start(string[] argv, BlockingCollection<string> lines) => TestCommands.Start(argv[0], argv[1..], lines);
 
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lines.Add(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lines.Add(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    /// <summary>The first line containing <paramref name="text"/> (the lines before it stay seen, not lost: they are logged).</summary>
-    private static string WaitFor(BlockingCollection<string> lines, string text, CancellationToken cancel)
-    {
-        var seen = new List<string>();
-        while (lines.TryTake(out var line, 20_000, cancel))
-        {
-            seen.Add(line);
-            if (line.Contains(text, StringComparison.Ordinal))
-            {
-                return line;
-            }
-        }
-
-        Assert.Fail($"no '{text}' within 20 s:\n{string.Join('\n', seen)}");
-        return "";
-    }
+    private static string WaitFor(BlockingCollection<string> lines, string text, CancellationToken cancel) =>
+        TestCommands.WaitForLine(lines, text, TimeSpan.FromSeconds(20), cancel);
 
     private static string Exec(params string[] argv) => TestCommands.Exec(argv);
 

@@ -201,20 +201,8 @@ public sealed class MiniupnpdNamespaceTests
         return process;
     }
 
-    private static void WaitFor(BlockingCollection<string> lines, string text, CancellationToken cancel)
-    {
-        var seen = new List<string>();
-        while (lines.TryTake(out var line, 15_000, cancel))
-        {
-            seen.Add(line);
-            if (line.Contains(text, StringComparison.Ordinal))
-            {
-                return;
-            }
-        }
-
-        Assert.Fail($"no '{text}' from miniupnpd:\n{string.Join('\n', seen)}");
-    }
+    private static void WaitFor(BlockingCollection<string> lines, string text, CancellationToken cancel) =>
+        TestCommands.WaitForLine(lines, text, TimeSpan.FromSeconds(15), cancel);
 
     // `ip netns exec` execs its program, so the PID is the program's own.
     private static void Stop(Process process)

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using Weft.Core.Identity;
 using Weft.Core.Net;
@@ -60,28 +59,8 @@ internal sealed class MeshMember : IDisposable
     /// <summary>Hands the node an IPv4/UDP packet to <paramref name="destination"/> carrying <paramref name="payload"/>, as if read from its TUN.</summary>
     public void SendFromTun(IPAddress destination, ReadOnlySpan<byte> payload)
     {
-        var packet = tunBuffer.AsSpan(WireGuardDevice.HeadRoom, 28 + payload.Length);
-        packet.Clear();
-        packet[0] = 0x45;
-        BinaryPrimitives.WriteUInt16BigEndian(packet[2..], (ushort)packet.Length);
-        packet[8] = 64;
-        packet[9] = 17;
-        MeshAddress.TryWriteBytes(packet[12..], out _);
-        destination.TryWriteBytes(packet[16..], out _);
-        uint sum = 0;
-        for (var i = 0; i < 20; i += 2)
-        {
-            sum += BinaryPrimitives.ReadUInt16BigEndian(packet[i..]);
-        }
-
-        while (sum > 0xffff)
-        {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-
-        BinaryPrimitives.WriteUInt16BigEndian(packet[10..], (ushort)~sum);
-        payload.CopyTo(packet[28..]);
-        Node.OnTunPacket(tunBuffer, WireGuardDevice.HeadRoom, packet.Length);
+        var length = TunPackets.WriteUdp4(tunBuffer.AsSpan(WireGuardDevice.HeadRoom), MeshAddress, destination, payload);
+        Node.OnTunPacket(tunBuffer, WireGuardDevice.HeadRoom, length);
     }
 
     /// <summary>True when this node's TUN got a packet from <paramref name="source"/> carrying <paramref name="payload"/>.</summary>

@@ -18,7 +18,7 @@ namespace Weft.Core.Node;
 /// <code>
 ///  TUN read thread                                   UDP receive thread
 ///  OnTunPacket(buffer, offset, length)               OnDatagram(datagram, source)
-///    │                                                 │ "WEF\x05"? ──► NAT probe (MeshNode.NatTraversal.cs)
+///    │                                                 │ "WEF\x05"? ──► NAT probe (MeshNode.Netcheck.cs)
 ///    │                                                 │ "WEF\x03"? ──► LAN beacon (MeshNode.Discovery.cs)
 ///    │ dst address → peer (RouteTable,                 │ "WEF\x01"/"WEF\x02"? ──► hello (MeshNode.Hello.cs)
 ///    │   lock-free snapshot, verified peers only)      │ else

@@ -35,7 +35,7 @@ public sealed class PortMappingDaemonTests
         var cli = new CliRunner(hostName: "portmap-test");
         Assert.Equal(0, cli.Run("init", "--mesh", "home", "--name", "behindnat", "--ipv4", "100.92.0.0/16", "--state", dir.Path).ExitCode);
         var state = new StateLayout(dir.Path);
-        var tag = $"{Environment.ProcessId % 1000}{Random.Shared.Next(1000)}";
+        var tag = TestNames.Tag();
         string routerNs = $"wpmr{tag}", clientNs = $"wpmc{tag}", lanIf = $"wpml{tag}", wanIf = $"wpmw{tag}";
         Process? miniupnpd = null;
         Process? daemon = null;

@@ -95,8 +95,8 @@ public sealed class LocalAddressWatcherTests
     {
         Requires.Root();
         Requires.Programs("ip");
-        var tag = $"{Environment.ProcessId % 1000}{Random.Shared.Next(100)}";
-        string ns = $"wlaw{tag}", here = $"wla{tag}", tun = $"wlt{tag}";
+        var tag = TestNames.Tag();
+        string ns = $"wlaw{tag}", here = $"wlv{tag}", tun = $"wlt{tag}";
         var n = 200 + Random.Shared.Next(50);
         var changes = new List<IReadOnlyList<IPAddress>>();
         IpCommand.Run("netns", "add", ns);
@@ -118,8 +118,10 @@ public sealed class LocalAddressWatcherTests
             Exec("-n", ns, "link", "set", here + "p", "up");
             Exec("-n", ns, "link", "set", tun + "p", "up");
 
-            // The veth reports "up" once both ends are, which can take a moment on a loaded machine: rescan until then.
-            Assert.True(RefreshUntil(watcher, () => watcher.Current.Contains(address)), $"found {string.Join(", ", watcher.Current)}");
+            // The veth reports "up" once both ends are. The kernel's link watcher sets that under the routing lock, which
+            // other tests deleting namespaces can hold for seconds on a loaded machine: rescan until then.
+            Assert.True(RefreshUntil(watcher, () => watcher.Current.Contains(address)),
+                $"found {string.Join(", ", watcher.Current)}; {here} is {OperState(here)}");
             Assert.DoesNotContain(tunAddress, watcher.Current); // the excluded (TUN) interface
             Assert.DoesNotContain(watcher.Current, a => a.IsIPv6LinkLocal);
             Assert.Contains(address, changes[^1]);
@@ -138,7 +140,7 @@ public sealed class LocalAddressWatcherTests
 
     private static bool RefreshUntil(LocalAddressWatcher watcher, Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
             watcher.Refresh();
@@ -153,6 +155,18 @@ public sealed class LocalAddressWatcherTests
             }
 
             Thread.Sleep(50);
+        }
+    }
+
+    private static string OperState(string name)
+    {
+        try
+        {
+            return "operstate " + File.ReadAllText($"/sys/class/net/{name}/operstate").Trim();
+        }
+        catch (IOException e)
+        {
+            return "unreadable: " + e.Message;
         }
     }
 

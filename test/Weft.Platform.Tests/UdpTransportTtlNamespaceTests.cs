@@ -55,7 +55,7 @@ public sealed class UdpTransportTtlNamespaceTests
         Requires.Root();
         Requires.Programs("ip", "python3");
         var cancel = TestContext.Current.CancellationToken;
-        var tag = $"{Environment.ProcessId % 1000}{Random.Shared.Next(100)}";
+        var tag = TestNames.Tag();
         var n = 200 + Random.Shared.Next(50);
         string routerNs = $"wttr{tag}", farNs = $"wttf{tag}";
         string hostIf = $"wth{tag}", routerIn = $"wti{tag}", routerOut = $"wto{tag}", farIf = $"wtf{tag}";

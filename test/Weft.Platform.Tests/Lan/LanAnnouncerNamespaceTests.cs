@@ -40,7 +40,7 @@ public sealed class LanAnnouncerNamespaceTests
         Requires.Root();
         Requires.Programs("ip", "python3");
         var cancel = TestContext.Current.CancellationToken;
-        var tag = $"{Environment.ProcessId % 10000}{Random.Shared.Next(100)}";
+        var tag = TestNames.Tag();
         var ns = $"weftlan{tag}";
         string here = $"wla{tag}", there = $"wlb{tag}";
         Process? other = null;
@@ -146,7 +146,7 @@ public sealed class LanAnnouncerNamespaceTests
     {
         Requires.Root();
         Requires.Programs("ip");
-        var tag = $"{Environment.ProcessId % 10000}{Random.Shared.Next(100)}";
+        var tag = TestNames.Tag();
         var ns = $"weftlan{tag}";
         string first = $"wlc{tag}", second = $"wld{tag}", tun = $"wle{tag}";
         Exec("ip", "netns", "add", ns);

@@ -34,7 +34,7 @@ public sealed class MiniupnpdNamespaceTests
         Requires.Root();
         Requires.Programs("miniupnpd", "nft", "ip");
         var cancel = TestContext.Current.CancellationToken;
-        var tag = $"{Environment.ProcessId % 1000}{Random.Shared.Next(1000)}";
+        var tag = TestNames.Tag();
         string routerNs = $"pmr{tag}", clientNs = $"pmc{tag}", internetNs = $"pmi{tag}";
         string wanIf = $"pmw{tag}", lanIf = $"pml{tag}";
         var dir = Directory.CreateTempSubdirectory("weft-portmap-");

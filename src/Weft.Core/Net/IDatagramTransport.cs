@@ -22,4 +22,18 @@ public interface IDatagramTransport
     /// and sweeps that must die before the far side's router). A transport that cannot set it sends normally.
     /// </summary>
     void SendWithTtl(ReadOnlySpan<byte> datagram, IPEndPoint destination, int ttl) => Send(datagram, destination);
+
+    /// <summary>
+    /// Sends the datagrams in slots [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of
+    /// <paramref name="batch"/>, in that order, all to <paramref name="destination"/>. A transport that can batches them
+    /// into as few system calls as it can (sendmmsg, UDP GSO); the default sends them one by one.
+    /// </summary>
+    void SendBatch(PacketBatch batch, int first, int count, IPEndPoint destination)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        for (var i = first; i < first + count; i++)
+        {
+            Send(batch.Packet(i), destination);
+        }
+    }
 }

@@ -9,4 +9,17 @@ namespace Weft.Core.Net;
 public interface IEndpointSender
 {
     void Send(ReadOnlySpan<byte> datagram, Endpoint destination);
+
+    /// <summary>
+    /// Sends the datagrams in slots [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of
+    /// <paramref name="batch"/>, in order, all to <paramref name="destination"/>; the default sends them one by one.
+    /// </summary>
+    void SendBatch(PacketBatch batch, int first, int count, Endpoint destination)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        for (var i = first; i < first + count; i++)
+        {
+            Send(batch.Packet(i), destination);
+        }
+    }
 }

@@ -45,6 +45,26 @@ public sealed partial class MeshNode : IEndpointSender, IStreamHandler
     }
 
     /// <summary>
+    /// Sends slots [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of
+    /// <paramref name="batch"/> to <paramref name="destination"/>: a UDP endpoint gets the whole run in one transport call
+    /// (which batches system calls); streams and relays take them one by one. Allocates nothing.
+    /// </summary>
+    public void SendBatch(PacketBatch batch, int first, int count, Endpoint destination)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (destination is UdpEndpoint udp)
+        {
+            datagrams.SendBatch(batch, first, count, udp.Address);
+            return;
+        }
+
+        for (var i = first; i < first + count; i++)
+        {
+            Send(batch.Packet(i), destination);
+        }
+    }
+
+    /// <summary>
     /// Wraps <paramref name="datagram"/> (a WireGuard message of the end-to-end session) in a relay
     /// envelope toward <paramref name="to"/> and sends it to the next hop; sets
     /// <paramref name="handled"/> when it took care of the datagram (sent, or dropped and counted).

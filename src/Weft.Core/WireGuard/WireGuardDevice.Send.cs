@@ -31,6 +31,54 @@ public sealed partial class WireGuardDevice
         }
     }
 
+    /// <summary>
+    /// Sends the packets in slots [<paramref name="first"/>, <paramref name="first"/> + <paramref name="count"/>) of
+    /// <paramref name="batch"/> to <paramref name="peer"/>, in order: each is encrypted in place with consecutive nonces of
+    /// the current keypair (each packet needs <see cref="HeadRoom"/> bytes free before it and <see cref="TailRoom"/> after
+    /// it inside its slot), the batch's offsets and lengths are changed to the sealed messages, and the run goes to the
+    /// transport as one <see cref="IEndpointSender.SendBatch"/> call. Without a usable session every packet is queued
+    /// and a handshake starts, as <see cref="Send(WireGuardPeer, Span{byte}, int, int)"/> does. Allocation-free with a
+    /// session.
+    /// </summary>
+    public void SendBatch(WireGuardPeer peer, PacketBatch batch, int first, int count)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(first + count, batch.Count, nameof(count));
+        if (disposed || !ReferenceEquals(peer.Device, this) || count == 0)
+        {
+            return;
+        }
+
+        for (var i = first; i < first + count; i++)
+        {
+            var inSlot = batch.Offsets[i] - batch.SlotStart(i);
+            if (inSlot < HeadRoom || inSlot + batch.Lengths[i] + TailRoom > batch.SlotSize)
+            {
+                throw new ArgumentException($"packet {i} of the batch lacks head or tail room for in-place encryption", nameof(batch));
+            }
+        }
+
+        var sent = TrySendTransportBatch(peer, batch, first, count);
+        if (sent == count)
+        {
+            return;
+        }
+
+        // No usable session (or the keys ran out part way): the rest waits for the handshake, in order.
+        for (var i = first + sent; i < first + count; i++)
+        {
+            if (batch.Lengths[i] > 0)
+            {
+                Enqueue(peer, batch.Packet(i));
+            }
+        }
+
+        InitiateHandshake(peer, isRetry: false);
+    }
+
     /// <summary>Copies <paramref name="payload"/> into a pooled buffer and sends it (for control messages).</summary>
     public void Send(WireGuardPeer peer, ReadOnlySpan<byte> payload)
     {
@@ -126,6 +174,86 @@ public sealed partial class WireGuardDevice
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The batch form of <see cref="TrySendTransport"/>: seals as many packets of the run as the current keypair allows,
+    /// sends those in one transport call and returns how many that was (0 without a usable session).
+    /// </summary>
+    private int TrySendTransportBatch(WireGuardPeer peer, PacketBatch batch, int first, int count)
+    {
+        var keypair = peer.CurrentKeypair;
+        var endpoint = peer.Endpoint;
+        var now = Now;
+        if (keypair is null || keypair.Retired || now - keypair.CreatedAt >= rejectAfterTime)
+        {
+            return 0;
+        }
+
+        if (endpoint is null)
+        {
+            Interlocked.Add(ref Counters.noEndpoint, count);
+            return count;   // nowhere to send: dropped, not queued
+        }
+
+        if (!keypair.TryEnter())
+        {
+            return 0;
+        }
+
+        var sealedCount = 0;
+        ulong counter = 0;
+        long bytes = 0;
+        var data = false;
+        try
+        {
+            for (var i = first; i < first + count; i++)
+            {
+                if (!keypair.TryTakeSendCounter(out counter))
+                {
+                    break;
+                }
+
+                var offset = batch.Offsets[i];
+                var length = batch.Lengths[i];
+                data |= length > 0;
+                var message = TransportMessage.Seal(keypair.SendKey, keypair.RemoteIndex, counter, batch.Buffer, offset, length);
+                batch.Offsets[i] = offset - TransportHeaderSize;
+                batch.Lengths[i] = message.Length;
+                bytes += message.Length;
+                sealedCount++;
+            }
+
+            if (sealedCount > 0)
+            {
+                transport.SendBatch(batch, first, sealedCount, endpoint);
+                peer.AddTxBytes(bytes);
+            }
+        }
+        finally
+        {
+            keypair.Exit();
+        }
+
+        if (sealedCount == 0)
+        {
+            return 0;
+        }
+
+        Interlocked.Add(ref Counters.transportPacketsSent, sealedCount);
+        Volatile.Write(ref peer.KeepaliveDeadline, WireGuardPeer.NotArmed);
+        Volatile.Write(ref peer.LastTraversalAt, now);
+        if (data && Volatile.Read(ref peer.NewHandshakeDeadline) == WireGuardPeer.NotArmed)
+        {
+            Interlocked.CompareExchange(ref peer.NewHandshakeDeadline, now + keepaliveTimeout + rekeyTimeout, WireGuardPeer.NotArmed);
+        }
+
+        if (keypair.IsInitiator && (now - keypair.CreatedAt >= rekeyAfterTime || counter >= WireGuardProtocol.RekeyAfterMessages))
+        {
+            InitiateHandshake(peer, isRetry: false);
+        }
+
+        return sealedCount;
     }
 
     private void Enqueue(WireGuardPeer peer, ReadOnlySpan<byte> payload)

@@ -113,10 +113,22 @@ internal sealed class InMemoryNetwork
 
         public int Sent { get; private set; }
 
+        /// <summary>SendBatch calls (each sends its run in order through <see cref="Send"/>).</summary>
+        public int BatchCalls { get; private set; }
+
         public void Send(ReadOnlySpan<byte> datagram, Endpoint destination)
         {
             Sent++;
             network.Send(datagram, Endpoint, ((UdpEndpoint)destination).Address);
+        }
+
+        public void SendBatch(PacketBatch batch, int first, int count, Endpoint destination)
+        {
+            BatchCalls++;
+            for (var i = first; i < first + count; i++)
+            {
+                Send(batch.Packet(i), destination);
+            }
         }
     }
 }

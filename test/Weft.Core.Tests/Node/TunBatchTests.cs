@@ -9,8 +9,6 @@ namespace Weft.Core.Tests.Node;
 /// <summary><see cref="Weft.Core.Node.MeshNode.OnTunBatch"/>: a batch read from the TUN device, routed per packet, sent per peer run.</summary>
 public class TunBatchTests
 {
-    private const int SlotSize = TestBatches.SlotSize;
-
     [Fact]
     public void Packets_for_two_peers_an_unknown_address_and_garbage_each_end_where_they_should_in_order()
     {

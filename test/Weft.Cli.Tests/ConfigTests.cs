@@ -50,7 +50,7 @@ public class ConfigTests
     [Theory]
     [InlineData("""{ "listenport": 1 }""", "weft.json: key \"listenport\" is not known (did you mean \"listenPort\"?)")]
     [InlineData("""{ "mtuu": 1400 }""", "weft.json: key \"mtuu\" is not known (did you mean \"mtu\"?)")]
-    [InlineData("""{ "colour": "blue" }""", "weft.json: key \"colour\" is not known (known keys: listenPort, interface, mtu, peers, logLevel, tlsPort, lanDiscovery, lanInterfaces, relay, portMapping)")]
+    [InlineData("""{ "colour": "blue" }""", "weft.json: key \"colour\" is not known (known keys: listenPort, interface, mtu, peers, logLevel, tlsPort, lanDiscovery, lanInterfaces, relay, portMapping, offloads)")]
     [InlineData("""{ "mtu": 70000 }""", "weft.json: \"mtu\" must be between 1280 and 9000, got 70000")]
     [InlineData("""{ "mtu": 1000 }""", "weft.json: \"mtu\" must be between 1280 and 9000, got 1000")]
     [InlineData("""{ "mtu": "1400" }""", "weft.json: \"mtu\" must be a number between 1280 and 9000, got a string")]

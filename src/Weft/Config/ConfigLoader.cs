@@ -14,7 +14,7 @@ internal static class ConfigLoader
     public const int MaxMtu = 9000;
     public const int MaxInterfaceNameLength = 15;
 
-    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel", "tlsPort", "lanDiscovery", "lanInterfaces", "relay", "portMapping"];
+    private static readonly string[] KnownKeys = ["listenPort", "interface", "mtu", "peers", "logLevel", "tlsPort", "lanDiscovery", "lanInterfaces", "relay", "portMapping", "offloads"];
 
     /// <summary>The accepted log levels, lower case, as written in the file.</summary>
     public static readonly string[] LogLevels = ["trace", "debug", "information", "warning", "error", "critical", "none"];
@@ -83,6 +83,7 @@ internal static class ConfigLoader
             bool? lanDiscovery = null;
             bool? relay = null;
             bool? portMapping = null;
+            bool? offloads = null;
             List<string> lanInterfaces = [];
             var seen = new HashSet<string>(StringComparer.Ordinal);
 
@@ -152,28 +153,16 @@ internal static class ConfigLoader
 
                         break;
                     case "lanDiscovery":
-                        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                        {
-                            throw new ConfigException($"{fileName}: \"lanDiscovery\" must be true or false, got {Describe(value.ValueKind)}");
-                        }
-
-                        lanDiscovery = value.GetBoolean();
+                        lanDiscovery = ReadBoolean(fileName, key, value);
                         break;
                     case "relay":
-                        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                        {
-                            throw new ConfigException($"{fileName}: \"relay\" must be true or false, got {Describe(value.ValueKind)}");
-                        }
-
-                        relay = value.GetBoolean();
+                        relay = ReadBoolean(fileName, key, value);
                         break;
                     case "portMapping":
-                        if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                        {
-                            throw new ConfigException($"{fileName}: \"portMapping\" must be true or false, got {Describe(value.ValueKind)}");
-                        }
-
-                        portMapping = value.GetBoolean();
+                        portMapping = ReadBoolean(fileName, key, value);
+                        break;
+                    case "offloads":
+                        offloads = ReadBoolean(fileName, key, value);
                         break;
                     case "lanInterfaces":
                         ReadInterfaceNames(fileName, key, value, lanInterfaces);
@@ -198,6 +187,7 @@ internal static class ConfigLoader
                 LanInterfaces = lanInterfaces,
                 Relay = relay,
                 PortMapping = portMapping,
+                Offloads = offloads,
             };
         }
     }
@@ -296,6 +286,11 @@ internal static class ConfigLoader
 
         return value.GetString()!;
     }
+
+    private static bool ReadBoolean(string fileName, string key, JsonElement value) =>
+        value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : throw new ConfigException($"{fileName}: \"{key}\" must be true or false, got {Describe(value.ValueKind)}");
 
     private static string Describe(JsonValueKind kind) => kind switch
     {

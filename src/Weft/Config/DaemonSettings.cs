@@ -17,6 +17,12 @@ internal sealed record DaemonSettings(int ListenPort, string Interface, int Mtu,
     /// <summary>Map the UDP port on the default gateway with NAT-PMP, PCP or UPnP IGD (config <c>portMapping</c>, default true).</summary>
     public bool PortMapping { get; init; } = true;
 
+    /// <summary>
+    /// TUN offloads (config <c>offloads</c>, default true): the kernel hands over TCP/UDP super-packets of up to 64 KB
+    /// that Weft cuts to the MTU itself, and takes coalesced ones back; UDP GSO/GRO batch the underlay the same way.
+    /// </summary>
+    public bool Offloads { get; init; } = true;
+
     /// <summary>Interfaces for LAN beacons by name (config <c>lanInterfaces</c>); empty: all usable ones.</summary>
     public IReadOnlyList<string> LanInterfaces { get; init; } = [];
 
@@ -79,6 +85,7 @@ internal sealed record DaemonSettings(int ListenPort, string Interface, int Mtu,
             LanInterfaces = file.LanInterfaces,
             Relay = file.Relay ?? true,
             PortMapping = file.PortMapping ?? true,
+            Offloads = file.Offloads ?? true,
         };
     }
 

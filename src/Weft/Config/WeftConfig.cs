@@ -36,5 +36,8 @@ internal sealed class WeftConfig
     /// <summary>Ask the router to forward the UDP port (NAT-PMP, PCP, UPnP IGD; default true).</summary>
     public bool? PortMapping { get; init; }
 
+    /// <summary>Let the kernel hand over and take back 64 KB TCP/UDP super-packets on the TUN device (default true).</summary>
+    public bool? Offloads { get; init; }
+
     public static WeftConfig Empty { get; } = new();
 }

@@ -277,15 +277,17 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
                         return (int)quick;
                     }
 
-                    var (quickErrno, quickText) = Interop.LastError();
-                    if (quick < 0 && quickErrno == Interop.Errno.EINTR)
+                    // errno first: the message text is a string, made only when we throw.
+                    int quickErrno = quick < 0 ? Marshal.GetLastPInvokeError() : 0;
+                    if (quickErrno == Interop.Errno.EINTR)
                     {
                         continue;
                     }
 
                     if (quick < 0 && quickErrno != Interop.Errno.EAGAIN)
                     {
-                        throw new IOException($"read from TUN device '{Name}' failed: {quickText} (errno {quickErrno})");
+                        var (errno, text) = Interop.LastError();
+                        throw new IOException($"read from TUN device '{Name}' failed: {text} (errno {errno})");
                     }
 
                     return Volatile.Read(ref _disposed) != 0 ? 0 : -1;
@@ -328,12 +330,12 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
 
                 if (n < 0)
                 {
-                    var (errno, text) = Interop.LastError();
-                    if (errno is Interop.Errno.EAGAIN or Interop.Errno.EINTR)
+                    if (Marshal.GetLastPInvokeError() is Interop.Errno.EAGAIN or Interop.Errno.EINTR)
                     {
                         continue;
                     }
 
+                    var (errno, text) = Interop.LastError();
                     throw new IOException($"read from TUN device '{Name}' failed: {text} (errno {errno})");
                 }
             }

@@ -7,9 +7,9 @@ namespace Weft.Platform.Tests.Tun;
 
 /// <summary>
 /// Two TUN devices, each moved into its own network namespace, joined by two relay threads in this process (no
-/// crypto, no UDP): A → B reads frames with <see cref="LinuxTunDevice.ReadVirtio"/>, segments them with
-/// <see cref="GsoSegmenter"/> and writes them into B inside BeginBatch/EndBatch (coalescing); B → A uses
-/// <see cref="LinuxTunDevice.ReadBatch"/> and writes into A one by one (zero header, no batch scope).
+/// crypto, no UDP). A → B reads A in one of three <see cref="RelayStyle"/>s and writes into B inside
+/// BeginBatch/EndBatch (coalescing); B → A uses <see cref="LinuxTunDevice.ReadBatch"/> and writes into A one by one
+/// (zero header, no batch scope). The A → B thread measures what it allocates after a warm-up.
 /// </summary>
 /// <remarks>
 /// <code>
@@ -25,8 +25,24 @@ internal sealed class TunPair : IDisposable
     private readonly Thread _bToA;
     private Exception? _relayError;
 
-    public TunPair(bool offloadsA, bool offloadsB, uint? forcedFlagsA = null)
+    private long _allocatedAfterWarmup;
+
+    /// <summary>How the A → B relay reads A.</summary>
+    public enum RelayStyle
     {
+        /// <summary>ReadVirtio, then GsoSegmenter into a batch (the daemon's composition).</summary>
+        ReadVirtioAndSegment,
+
+        /// <summary>ReadBatch: the device segments into the batch itself.</summary>
+        ReadBatch,
+
+        /// <summary>Read: one plain packet per call (the device segments internally).</summary>
+        Read,
+    }
+
+    public TunPair(bool offloadsA, bool offloadsB, uint? forcedFlagsA = null, RelayStyle style = RelayStyle.ReadVirtioAndSegment)
+    {
+        Style = style;
         string tag = TestNames.Tag();
         NamespaceA = $"wtoA{tag}";
         NamespaceB = $"wtoB{tag}";
@@ -62,6 +78,12 @@ internal sealed class TunPair : IDisposable
     public string NamespaceA { get; }
 
     public string NamespaceB { get; }
+
+    /// <summary>How the A → B relay reads.</summary>
+    public RelayStyle Style { get; }
+
+    /// <summary>Bytes the A → B relay thread allocated after its first 64 reads (should stay 0).</summary>
+    public long AllocatedAfterWarmup => Interlocked.Read(ref _allocatedAfterWarmup);
 
     /// <summary>The number in this pair's addresses.</summary>
     public int N { get; }
@@ -108,29 +130,34 @@ internal sealed class TunPair : IDisposable
         {
             var frame = new byte[LinuxTunDevice.VirtioReadSize];
             var batch = new PacketBatch(64, 2048);
-            int n;
-            while ((n = A.ReadVirtio(frame)) > 0)
+            long reads = 0, warm = 0;
+            while (true)
             {
-                int cursor = 0;
-                GsoStatus status;
                 B.BeginBatch();
-                do
+                var status = Style switch
                 {
-                    batch.Clear();
-                    status = GsoSegmenter.Segment(frame.AsSpan(0, n), batch, HeadRoom, TailRoom, ref cursor);
-                    for (int i = 0; i < batch.Count; i++)
-                    {
-                        B.Write(batch.Packet(i));
-                    }
-
-                    RelayedAToB += batch.Count;
-                }
-                while (status == GsoStatus.BatchFull);
-
+                    RelayStyle.ReadBatch => RelayBatch(batch),
+                    RelayStyle.Read => RelayOne(frame),
+                    _ => RelayVirtio(frame, batch),
+                };
                 B.EndBatch();
+                if (status is null)
+                {
+                    return;
+                }
+
                 if (status != GsoStatus.Complete)
                 {
                     MalformedAToB++;
+                }
+
+                if (++reads == 64)
+                {
+                    warm = GC.GetAllocatedBytesForCurrentThread();
+                }
+                else if (reads > 64)
+                {
+                    Interlocked.Exchange(ref _allocatedAfterWarmup, GC.GetAllocatedBytesForCurrentThread() - warm);
                 }
             }
         }
@@ -138,6 +165,63 @@ internal sealed class TunPair : IDisposable
         {
             _relayError ??= e;
         }
+    }
+
+    // Each returns null once A is disposed.
+    private GsoStatus? RelayVirtio(byte[] frame, PacketBatch batch)
+    {
+        int n = A.ReadVirtio(frame);
+        if (n == 0)
+        {
+            return null;
+        }
+
+        int cursor = 0;
+        GsoStatus status;
+        do
+        {
+            batch.Clear();
+            status = GsoSegmenter.Segment(frame.AsSpan(0, n), batch, HeadRoom, TailRoom, ref cursor);
+            WriteAll(batch);
+        }
+        while (status == GsoStatus.BatchFull);
+
+        return status;
+    }
+
+    private GsoStatus? RelayBatch(PacketBatch batch)
+    {
+        batch.Clear();
+        if (A.ReadBatch(batch, HeadRoom, TailRoom) == 0)
+        {
+            return null;
+        }
+
+        WriteAll(batch);
+        return GsoStatus.Complete;
+    }
+
+    private GsoStatus? RelayOne(byte[] buffer)
+    {
+        int n = A.Read(buffer);
+        if (n == 0)
+        {
+            return null;
+        }
+
+        B.Write(buffer.AsSpan(0, n));
+        RelayedAToB++;
+        return GsoStatus.Complete;
+    }
+
+    private void WriteAll(PacketBatch batch)
+    {
+        for (int i = 0; i < batch.Count; i++)
+        {
+            B.Write(batch.Packet(i));
+        }
+
+        RelayedAToB += batch.Count;
     }
 
     private void RelayBToA()

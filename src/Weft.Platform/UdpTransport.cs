@@ -126,6 +126,9 @@ public sealed partial class UdpTransport : IDatagramTransport, IDisposable
     /// <summary>The kernel's send buffer size for the socket.</summary>
     public int SendBufferSize => _socket.SendBufferSize;
 
+    /// <summary>The socket, for tests that set options on it (to make the kernel refuse GSO).</summary>
+    internal Socket Socket => _socket;
+
     /// <summary>The receive thread, for tests that check it ends.</summary>
     internal Thread? ReceiveThread => _receiveThread;
 

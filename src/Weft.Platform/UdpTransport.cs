@@ -30,10 +30,13 @@ namespace Weft.Platform;
 /// <para>Buffers: the receive buffers belong to the receive thread; the span passed to the handler
 /// is exactly one datagram, valid only during the call. The handler may write inside it (decrypt in
 /// place) but must not assume any room before or after it: with GRO the next datagram follows at once.
-/// SendBatch only reads the batch, during the call.</para>
+/// SendBatch only reads the batch, during the call. Memory: the receive set is ReceiveBatchSize (32) messages of 64 KiB,
+/// 2 MiB in one pinned array, allocated when the receive thread starts; SendBatch uses about 10 KB of stack.</para>
 /// <para>Offloads: GSO is used when the kernel has UDP_SEGMENT and the transport was created with offloads on; a
 /// kernel or device refusing it (EIO, ENOPROTOOPT, EOPNOTSUPP, or EINVAL for a segment that any path carries) turns it
 /// off for this socket (<see cref="GsoEnabled"/>, <see cref="GsoRefusals"/>) and the run goes out through sendmmsg.
+/// EINVAL or EMSGSIZE for bigger segments may be the path's MTU (9000-byte datagrams on a 1500 link): only that run
+/// goes out datagram by datagram (IP fragments them) and GSO stays on.
 /// GRO is asked for at start (<see cref="GroEnabled"/>); without it each message holds one datagram.</para>
 /// <para>Errors: a failed send (unreachable, no route, ENOBUFS, ...) is a dropped datagram counted
 /// in <see cref="SendErrors"/>; a failed receive is counted in <see cref="ReceiveErrors"/> and the

@@ -314,6 +314,35 @@ public sealed class UdpTransportBatchTests
         Assert.Equal(0, sender.SendErrors);
     }
 
+    [Fact]
+    public void A_non_blocking_descriptor_still_receives_and_sends_batches()
+    {
+        // recvmmsg on a non-blocking socket answers EAGAIN when nothing is queued: the loop must wait in poll, not spin or stop.
+        using var sender = new UdpTransport(0);
+        using var receiver = new UdpTransport(0);
+        sender.Socket.Blocking = false;
+        receiver.Socket.Blocking = false;
+        long delivered = 0;
+        receiver.StartReceiving((_, _) => Interlocked.Increment(ref delivered));
+        var flags = File.ReadAllLines($"/proc/self/fdinfo/{(int)receiver.Socket.Handle}").First(line => line.StartsWith("flags:", StringComparison.Ordinal));
+        Log($"receiver descriptor {flags} (O_NONBLOCK = 04000)");
+        Assert.NotEqual(0, Convert.ToInt32(flags["flags:".Length..].Trim(), 8) & 0x800);
+
+        var lengths = Enumerable.Repeat(1000, 20).ToArray();
+        var batch = UdpBatches.Build(lengths);
+        var destination = new IPEndPoint(IPAddress.Loopback, receiver.LocalPort);
+        var clock = Stopwatch.StartNew();
+        for (int round = 1; round <= 3; round++)
+        {
+            Thread.Sleep(50); // the receive thread is idle, polling, when the batch comes
+            sender.SendBatch(batch, 0, lengths.Length, destination);
+            WaitUntil(() => Interlocked.Read(ref delivered) == round * lengths.Length, clock);
+        }
+
+        Assert.Equal(0, receiver.ReceiveErrors);
+        Assert.Equal(0, sender.SendErrors);
+    }
+
     private static void WaitUntil(Func<bool> condition, Stopwatch clock)
     {
         var deadline = clock.Elapsed + Patience;

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -9,34 +8,41 @@ namespace Weft.Platform;
 
 /// <summary>
 /// The UDP underlay: one dual-stack socket ([::]:port, IPv4 through IPv4-mapped addresses) that
-/// sends datagrams for the core and delivers received ones to a handler on a dedicated thread.
+/// sends datagrams for the core and delivers received ones to a handler on a dedicated thread,
+/// many per system call where the kernel allows (recvmmsg + UDP GRO, sendmmsg + UDP GSO).
 /// IPv4 peers are always reported and accepted as plain IPv4 endpoints.
 /// </summary>
 /// <remarks>
 /// <code>
-///   receive thread (one):  ReceiveBatch(slots)  ── fills up to slots.Length slots; today one
-///                            │                     recvfrom per call (recvmmsg/GRO later, same loop)
+///   receive thread (one):  recvmmsg(ReceiveBatchSize messages, MSG_WAITFORONE) into ReceiveMessages
+///                            │   (64 KiB per message: with UDP_GRO one message may hold several datagrams)
 ///                            ▼
-///                          for each slot: handler(slot.Buffer[HeadRoom .. HeadRoom+Length], source)
+///                          for each message: source = ReceivedEndpointCache(msg_name)
+///                            UDP_GRO gso_size N in its control data? split into N-byte datagrams (last shorter)
+///                            handler(datagram, source) for each ── then afterBatch() once per recvmmsg
 ///   senders (any threads): Send ─ DestinationAddressCache (SocketAddress per destination) ─ sendto
 ///                          SendWithTtl ─ sockaddr on the stack ─ sendmsg with an IP_TTL / IPV6_HOPLIMIT control message
+///                          SendBatch ─ sockaddr on the stack, once ─ GsoRun splits the range into runs ─
+///                            one message per run (one iovec per datagram, UDP_SEGMENT control when the run has
+///                            several) ─ sendmsg for one message, sendmmsg for several
 /// </code>
-/// <para>Buffers: each slot's buffer belongs to the receive thread; the span passed to the handler
-/// is only valid during the call, and the handler may write into it (decrypt in place).
-/// <see cref="HeadRoom"/> bytes are free before the datagram in the same array and
-/// <see cref="TailRoom"/> after its maximum size.</para>
+/// <para>Buffers: the receive buffers belong to the receive thread; the span passed to the handler
+/// is exactly one datagram, valid only during the call. The handler may write inside it (decrypt in
+/// place) but must not assume any room before or after it: with GRO the next datagram follows at once.
+/// SendBatch only reads the batch, during the call. Memory: the receive set is ReceiveBatchSize (32) messages of 64 KiB,
+/// 2 MiB in one pinned array, allocated when the receive thread starts; SendBatch uses about 10 KB of stack.</para>
+/// <para>Offloads: GSO is used when the kernel has UDP_SEGMENT and the transport was created with offloads on; a
+/// kernel or device refusing it (EIO, ENOPROTOOPT, EOPNOTSUPP, or EINVAL for a segment that any path carries) turns it
+/// off for this socket (<see cref="GsoEnabled"/>, <see cref="GsoRefusals"/>) and the run goes out through sendmmsg.
+/// EINVAL or EMSGSIZE for bigger segments may be the path's MTU (9000-byte datagrams on a 1500 link): only that run
+/// goes out datagram by datagram (IP fragments them) and GSO stays on.
+/// GRO is asked for at start (<see cref="GroEnabled"/>); without it each message holds one datagram.</para>
 /// <para>Errors: a failed send (unreachable, no route, ENOBUFS, ...) is a dropped datagram counted
 /// in <see cref="SendErrors"/>; a failed receive is counted in <see cref="ReceiveErrors"/> and the
-/// loop goes on. Steady-state send and receive allocate nothing.</para>
+/// loop goes on. Steady-state send, SendBatch and receive allocate nothing.</para>
 /// </remarks>
-public sealed class UdpTransport : IDatagramTransport, IDisposable
+public sealed partial class UdpTransport : IDatagramTransport, IDisposable
 {
-    /// <summary>Free bytes before each received datagram in its buffer.</summary>
-    public const int HeadRoom = 64;
-
-    /// <summary>Free bytes after the largest possible datagram in its buffer.</summary>
-    public const int TailRoom = 64;
-
     /// <summary>The largest UDP payload (IPv6 jumbograms aside).</summary>
     public const int MaxDatagramSize = 65535;
 
@@ -44,12 +50,12 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
     private const int SOL_SOCKET = 1;
     private const int SO_SNDBUFFORCE = 32;
     private const int SO_RCVBUFFORCE = 33;
-    private const ushort LinuxAfInet6 = 10;
 
     private readonly Socket _socket;
     private readonly DestinationAddressCache _destinations = new();
     private Thread? _receiveThread;
     private DatagramHandler? _handler;
+    private Action? _afterBatch;
     private int _disposed;
 
     // Counters: Interlocked (senders are concurrent).
@@ -63,9 +69,20 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
     /// <summary>Receives one datagram; <paramref name="datagram"/> is valid only during the call.</summary>
     public delegate void DatagramHandler(Span<byte> datagram, IPEndPoint source);
 
-    /// <summary>Opens and binds the socket to [::]:<paramref name="port"/> (0 = an ephemeral port).</summary>
+    /// <summary>Opens and binds the socket to [::]:<paramref name="port"/> (0 = an ephemeral port), with UDP GSO and GRO where the kernel has them.</summary>
     /// <exception cref="IOException">The port is in use or cannot be bound (the message says which).</exception>
     public UdpTransport(int port)
+        : this(port, offloads: true)
+    {
+    }
+
+    /// <summary>
+    /// Opens and binds the socket to [::]:<paramref name="port"/> (0 = an ephemeral port). <paramref name="offloads"/>
+    /// false keeps UDP GSO and GRO off (SendBatch uses sendmmsg, each received message is one datagram): the plain path,
+    /// for tests and for a configuration switch.
+    /// </summary>
+    /// <exception cref="IOException">The port is in use or cannot be bound (the message says which).</exception>
+    public UdpTransport(int port, bool offloads)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(port);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
@@ -85,6 +102,11 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
         }
 
         LocalPort = ((IPEndPoint)_socket.LocalEndPoint!).Port;
+        if (offloads)
+        {
+            _gsoEnabled = ProbeGso() ? 1 : 0;
+            GroEnabled = EnableGro();
+        }
     }
 
     /// <summary>The port actually bound (the kernel's choice when 0 was asked for).</summary>
@@ -106,26 +128,11 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
     /// <summary>The kernel's send buffer size for the socket.</summary>
     public int SendBufferSize => _socket.SendBufferSize;
 
+    /// <summary>The socket, for tests that set options on it (to make the kernel refuse GSO).</summary>
+    internal Socket Socket => _socket;
+
     /// <summary>The receive thread, for tests that check it ends.</summary>
     internal Thread? ReceiveThread => _receiveThread;
-
-    /// <summary>
-    /// Starts the receive thread, which calls <paramref name="handler"/> for each datagram until
-    /// <see cref="Dispose"/>. An exception from the handler is a bug: it ends the process, as an
-    /// unhandled exception on any thread does. Call once.
-    /// </summary>
-    public void StartReceiving(DatagramHandler handler)
-    {
-        ArgumentNullException.ThrowIfNull(handler);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (Interlocked.CompareExchange(ref _handler, handler, null) is not null)
-        {
-            throw new InvalidOperationException("StartReceiving was already called");
-        }
-
-        _receiveThread = new Thread(ReceiveLoop) { IsBackground = true, Name = $"weft udp rx :{LocalPort}" };
-        _receiveThread.Start();
-    }
 
     /// <summary>Sends one datagram. Never throws for network errors: they are counted in <see cref="SendErrors"/>.</summary>
     public void Send(ReadOnlySpan<byte> datagram, IPEndPoint destination)
@@ -163,23 +170,9 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
 
         // The destination as a sockaddr_in6 on the stack (IPv4 as ::ffff:a.b.c.d: the socket is dual-stack), not
         // through the destination cache: a sweep's 64,512 one-off destinations must not evict the data path's.
-        const int nameSize = 28;
+        const int nameSize = Udp.SocketAddressIn6.Size;
         byte* name = stackalloc byte[nameSize];
-        var nameSpan = new Span<byte>(name, nameSize);
-        nameSpan.Clear();
-        BinaryPrimitives.WriteUInt16LittleEndian(nameSpan, LinuxAfInet6);   // sa_family, host order (little-endian here)
-        BinaryPrimitives.WriteUInt16BigEndian(nameSpan[2..], (ushort)destination.Port);
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            nameSpan[18] = 0xff;
-            nameSpan[19] = 0xff;
-            address.TryWriteBytes(nameSpan[20..24], out _);
-        }
-        else
-        {
-            address.TryWriteBytes(nameSpan[8..24], out _);
-            BinaryPrimitives.WriteUInt32LittleEndian(nameSpan[24..], (uint)address.ScopeId);
-        }
+        Udp.SocketAddressIn6.Write(new Span<byte>(name, nameSize), destination);
 
         // One control message with one int: CMSG_SPACE(sizeof(int)) = 24 bytes, zeroed (the padding too).
         const int controlSpace = 24;
@@ -318,58 +311,6 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
         }
     }
 
-    private void ReceiveLoop()
-    {
-        var handler = _handler!;
-        var slots = new ReceiveSlot[] { new() };
-        var sources = new ReceivedEndpointCache();
-        var address = new SocketAddress(AddressFamily.InterNetworkV6);
-        while (Volatile.Read(ref _disposed) == 0)
-        {
-            int count = ReceiveBatch(slots, address, sources);
-            for (int i = 0; i < count; i++)
-            {
-                var slot = slots[i];
-                handler(slot.Buffer.AsSpan(HeadRoom, slot.Length), slot.Source!);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Fills up to <paramref name="slots"/>.Length slots with received datagrams and returns how many.
-    /// Today one recvfrom per call; recvmmsg (and GRO) will fill several without changing the loop.
-    /// </summary>
-    private int ReceiveBatch(ReceiveSlot[] slots, SocketAddress address, ReceivedEndpointCache sources)
-    {
-        var slot = slots[0];
-        try
-        {
-            int n = _socket.ReceiveFrom(slot.Buffer.AsSpan(HeadRoom, MaxDatagramSize), SocketFlags.None, address);
-            if (Volatile.Read(ref _disposed) != 0)
-            {
-                return 0;
-            }
-
-            slot.Length = n;
-            slot.Source = sources.Get(address);
-            Interlocked.Increment(ref _datagramsReceived);
-            return 1;
-        }
-        catch (SocketException)
-        {
-            if (Volatile.Read(ref _disposed) == 0)
-            {
-                Interlocked.Increment(ref _receiveErrors);
-            }
-
-            return 0;
-        }
-        catch (ObjectDisposedException)
-        {
-            return 0;
-        }
-    }
-
     private void RaiseBufferSize(int forceOption, SocketOptionName option)
     {
         // SO_RCVBUFFORCE/SO_SNDBUFFORCE (CAP_NET_ADMIN) go past net.core.rmem_max/wmem_max; without the
@@ -394,13 +335,5 @@ public sealed class UdpTransport : IDatagramTransport, IDisposable
         catch (SocketException)
         {
         }
-    }
-
-    /// <summary>One received datagram: the buffer (owned by the receive thread), its length and source.</summary>
-    private sealed class ReceiveSlot
-    {
-        public readonly byte[] Buffer = new byte[HeadRoom + MaxDatagramSize + TailRoom];
-        public int Length;
-        public IPEndPoint? Source;
     }
 }

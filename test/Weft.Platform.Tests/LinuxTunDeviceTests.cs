@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Weft.Core.Offload;
 using Weft.Tests;
 using Xunit;
 
@@ -63,6 +64,132 @@ public sealed class LinuxTunDeviceTests
         var (exit, output) = IpCommand.Run("link", "show", name);
         Assert.NotEqual(0, exit);
         Log($"ip link show {name}: exit {exit}: {output.Trim()}");
+    }
+
+    [Fact]
+    public void Offload_mode_device_answers_pings_through_zero_header_writes_and_plain_reads()
+    {
+        Requires.Root();
+        Requires.Programs("ip");
+        var (name, x, ula) = UniqueDevice();
+        var local4 = IPAddress.Parse($"198.18.{x}.1");
+        var peer4 = IPAddress.Parse($"198.18.{x}.2");
+        var local6 = IPAddress.Parse($"{ula}::1");
+        var peer6 = IPAddress.Parse($"{ula}::2");
+
+        Log($"create {name} with offloads");
+        using var device = LinuxTunDevice.Create(name, 1420, offloads: true);
+        Log(device.OffloadStatus);
+        Assert.True(device.OffloadsEnabled, device.OffloadStatus);
+        Assert.Contains("TSO4", device.OffloadStatus, StringComparison.Ordinal);
+        Netlink.AddAddress(device.InterfaceIndex, local4, 30);
+        Netlink.AddAddress(device.InterfaceIndex, local6, 64);
+        Netlink.SetLinkUp(device.InterfaceIndex);
+
+        Log("ip -d link: the kernel sees the TUN with a virtio-net header");
+        var (_, details) = IpCommand.Run("-d", "link", "show", name);
+        Assert.Contains("vnet_hdr", details, StringComparison.Ordinal);
+
+        device.Write(IcmpEcho.Ipv4Request(peer4, local4, id: 0x5711, sequence: 1));
+        Assert.True(ReadUntil(device, p => IcmpEcho.IsIpv4Reply(p, local4, peer4, 0x5711, 1), TimeSpan.FromSeconds(5)),
+            "no ICMP echo reply came out of the offload-mode TUN device");
+        device.Write(IcmpEcho.Ipv6Request(peer6, local6, id: 0x5712, sequence: 2));
+        Assert.True(ReadUntil(device, p => IcmpEcho.IsIpv6Reply(p, local6, peer6, 0x5712, 2), TimeSpan.FromSeconds(5)),
+            "no ICMPv6 echo reply came out of the offload-mode TUN device");
+        Assert.Equal(2, device.PacketsWritten);
+        Assert.Equal(0, device.WriteErrors);
+    }
+
+    [Fact]
+    public void Writes_in_a_batch_scope_wait_for_EndBatch_while_other_threads_write_at_once()
+    {
+        Requires.Root();
+        Requires.Programs("ip");
+        var (name, x, _) = UniqueDevice();
+        var local4 = IPAddress.Parse($"198.18.{x}.1");
+        var peer4 = IPAddress.Parse($"198.18.{x}.2");
+        using var device = LinuxTunDevice.Create(name, 1420, offloads: true);
+        Assert.True(device.OffloadsEnabled, device.OffloadStatus);
+        Netlink.AddAddress(device.InterfaceIndex, local4, 30);
+        Netlink.SetLinkUp(device.InterfaceIndex);
+
+        Log("begin a batch scope on this thread and write three echo requests: nothing reaches the kernel yet");
+        device.BeginBatch();
+        for (ushort i = 1; i <= 3; i++)
+        {
+            device.Write(IcmpEcho.Ipv4Request(peer4, local4, id: 0x6000, sequence: i));
+        }
+
+        Assert.Equal(0, device.PacketsWritten);
+
+        Log("another thread writes meanwhile: its packet goes out at once");
+        var other = new Thread(() => device.Write(IcmpEcho.Ipv4Request(peer4, local4, id: 0x6001, sequence: 9)));
+        other.Start();
+        other.Join();
+        Assert.Equal(1, device.PacketsWritten);
+        Assert.True(ReadUntil(device, p => IcmpEcho.IsIpv4Reply(p, local4, peer4, 0x6001, 9), TimeSpan.FromSeconds(5)),
+            "the other thread's request got no reply");
+
+        Log("a second device cannot join this thread's scope");
+        var (name2, _, _) = UniqueDevice();
+        using (var second = LinuxTunDevice.Create(name2, 1420, offloads: true))
+        {
+            Assert.Throws<InvalidOperationException>(second.BeginBatch);
+        }
+
+        Log("EndBatch writes the three (ICMP does not coalesce: three plain frames)");
+        device.EndBatch();
+        Assert.Equal(4, device.PacketsWritten);
+        Assert.Equal(0, device.CoalescedWrites);
+        Assert.True(ReadUntil(device, p => IcmpEcho.IsIpv4Reply(p, local4, peer4, 0x6000, 3), TimeSpan.FromSeconds(5)),
+            "no reply to the batched requests");
+
+        Log("after the scope, writes go out at once again");
+        device.Write(IcmpEcho.Ipv4Request(peer4, local4, id: 0x6002, sequence: 1));
+        Assert.Equal(5, device.PacketsWritten);
+    }
+
+    [Fact]
+    public void Plain_mode_batch_scope_does_nothing_and_ReadVirtio_puts_a_zero_header_in_front()
+    {
+        Requires.Root();
+        Requires.Programs("ip");
+        var (name, x, _) = UniqueDevice();
+        var local4 = IPAddress.Parse($"198.18.{x}.1");
+        var peer4 = IPAddress.Parse($"198.18.{x}.2");
+        using var device = LinuxTunDevice.Create(name, 1420, offloads: false);
+        Assert.False(device.OffloadsEnabled);
+        Netlink.AddAddress(device.InterfaceIndex, local4, 30);
+        Netlink.SetLinkUp(device.InterfaceIndex);
+
+        device.BeginBatch();
+        device.Write(IcmpEcho.Ipv4Request(peer4, local4, id: 0x7000, sequence: 1));
+        Assert.Equal(1, device.PacketsWritten); // no scope in plain mode: written at once
+        device.EndBatch();
+
+        var frame = new byte[LinuxTunDevice.VirtioReadSize];
+        int replyLength = 0;
+        var reader = new Thread(() =>
+        {
+            int n;
+            while ((n = device.ReadVirtio(frame)) > 0)
+            {
+                if (IcmpEcho.IsIpv4Reply(frame.AsSpan(VirtioNetHeader.Size, n - VirtioNetHeader.Size), local4, peer4, 0x7000, 1))
+                {
+                    replyLength = n;
+                    return;
+                }
+            }
+        });
+        reader.Start();
+        if (!reader.Join(TimeSpan.FromSeconds(5)))
+        {
+            device.Dispose(); // wakes the reader
+            reader.Join();
+        }
+
+        Assert.True(replyLength > VirtioNetHeader.Size, "no reply came out through ReadVirtio");
+        Assert.All(frame[..VirtioNetHeader.Size], b => Assert.Equal(0, b));
     }
 
     [Fact]

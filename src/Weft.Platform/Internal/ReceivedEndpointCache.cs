@@ -43,13 +43,28 @@ internal sealed class ReceivedEndpointCache
     /// <summary>Misses since creation.</summary>
     public long Misses { get; private set; }
 
+    /// <summary>The endpoint for a source the runtime filled in (recvfrom into a <see cref="SocketAddress"/>).</summary>
     public IPEndPoint Get(SocketAddress address)
     {
-        var raw = address.Buffer.Span;
         if (address.Family != AddressFamily.InterNetworkV6 || address.Size < 28)
         {
             Misses++;
             return Convert(address);
+        }
+
+        return Get(address.Buffer.Span[..address.Size]);
+    }
+
+    /// <summary>
+    /// The endpoint for a raw sockaddr_in6 the kernel wrote (recvmmsg's msg_name, <paramref name="raw"/> sized by
+    /// msg_namelen). Allocates only on a miss.
+    /// </summary>
+    public IPEndPoint Get(ReadOnlySpan<byte> raw)
+    {
+        if (raw.Length < 28)
+        {
+            Misses++;
+            return Convert(raw);
         }
 
         UInt128 ip = BinaryPrimitives.ReadUInt128BigEndian(raw.Slice(8, 16));
@@ -66,9 +81,17 @@ internal sealed class ReceivedEndpointCache
         }
 
         Misses++;
-        var endPoint = Convert(address);
+        var endPoint = Convert(raw);
         entry = new Entry { Address = ip, Port = port, Scope = scope, EndPoint = endPoint };
         return endPoint;
+    }
+
+    private IPEndPoint Convert(ReadOnlySpan<byte> raw)
+    {
+        // The runtime's SocketAddress holds the native sockaddr bytes on Linux, so the kernel's bytes go in as they are.
+        var address = new SocketAddress(AddressFamily.InterNetworkV6, Math.Max(raw.Length, 28));
+        raw.CopyTo(address.Buffer.Span);
+        return Convert(address);
     }
 
     private IPEndPoint Convert(SocketAddress address)

@@ -52,6 +52,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 
 SECONDS_PER_RUN=${BENCH_SECONDS:-10}   # BENCH_SECONDS=2 for a quick check of the setup
+# BENCH_ONLY=weft,wireguard-go measures only those rows (besides direct), for a quick comparison
 CLK_TCK=$(getconf CLK_TCK)
 NS_A="weftbench$$a"
 NS_B="weftbench$$b"
@@ -244,6 +245,9 @@ skip() { ROWS+=("$1"); RESULTS[$1.single]=n/a RESULTS[$1.parallel]=n/a RESULTS[$
 # measures it and stops its daemons; n/a with the reason on failure.
 run() {
     local name=$1 setup=$2
+    if [[ -n ${BENCH_ONLY:-} && ",$BENCH_ONLY," != *",$name,"* ]]; then
+        return 0
+    fi
     VPN_PIDS=() PEER_ADDRESS="" SETUP=$setup
     log "$name: setting up"
     if $setup && [[ -n $PEER_ADDRESS ]]; then

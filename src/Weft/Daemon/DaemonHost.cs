@@ -65,11 +65,12 @@ internal static class DaemonHost
         }
 
         using var signal = new ShutdownSignal();
-        using var transport = Platform(() => new UdpTransport(settings.ListenPort)); // before the TUN: a busy port leaves no device behind
+        using var transport = Platform(() => new UdpTransport(settings.ListenPort, settings.Offloads)); // before the TUN: a busy port leaves no device behind
         var streamEvents = new DeferredStreamHandler(); // TCP on the UDP port; TLS too on relays (a busy TLS port is a warning)
         using var streams = Platform(() => new StreamTransport(streamEvents, transport.LocalPort,
             certificate.HasRole("relay") ? settings.TlsPort : null, loggers.CreateLogger("Weft.Streams")));
         using var tun = CreateInterface(settings, certificate, logger);
+        DaemonLog.Offloads(logger, tun.OffloadStatus, transport.GsoEnabled ? "on" : "off", transport.GroEnabled ? "on" : "off");
         MeshNode? started = null; // the node the address watcher tells about changes, once it exists
         using var addresses = new LocalAddressWatcher(tun.Name, [ca.Ipv4Range, ca.Ipv6Prefix], changed =>
         {
@@ -87,7 +88,27 @@ internal static class DaemonHost
         var peerCache = new PeerCacheFile(state.PeerCache, loggers.CreateLogger("Weft.PeerCache"));
         using var node = new MeshNode(keys, certificate, ca, options, transport, tun, time, loggers, streams: streams, lan: lan, cache: peerCache);
         streamEvents.Target = node;
-        transport.StartReceiving(node.OnDatagram);
+        // Decrypted packets of one receive batch are written to the TUN device together (coalesced, with offloads).
+        var inTunBatch = false; // only the receive thread touches it
+        transport.StartReceiving(
+            (datagram, source) =>
+            {
+                if (!inTunBatch)
+                {
+                    tun.BeginBatch();
+                    inTunBatch = true;
+                }
+
+                node.OnDatagram(datagram, source);
+            },
+            afterBatch: () =>
+            {
+                if (inTunBatch)
+                {
+                    inTunBatch = false;
+                    tun.EndBatch();
+                }
+            });
         streams.Start();
         started = node;
         addresses.Start(time);
@@ -166,7 +187,7 @@ internal static class DaemonHost
 
     private static LinuxTunDevice CreateInterface(DaemonSettings settings, Certificate certificate, ILogger logger)
     {
-        var tun = Platform(() => LinuxTunDevice.Create(settings.Interface, settings.Mtu));
+        var tun = Platform(() => LinuxTunDevice.Create(settings.Interface, settings.Mtu, settings.Offloads));
         try
         {
             Platform(() =>

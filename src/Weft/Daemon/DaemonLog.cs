@@ -11,6 +11,9 @@ internal static partial class DaemonLog
     [LoggerMessage(1001, LogLevel.Information, "interface {Interface} up: {Ipv4}, {Ipv6}, mtu {Mtu}")]
     public static partial void InterfaceUp(ILogger logger, string @interface, string ipv4, string ipv6, int mtu);
 
+    [LoggerMessage(1017, LogLevel.Information, "offloads: TUN {Tun}; UDP GSO {Gso}, GRO {Gro}")]
+    public static partial void Offloads(ILogger logger, string tun, string gso, string gro);
+
     [LoggerMessage(1002, LogLevel.Information, "listening on UDP port {Port}; local API on {Socket}")]
     public static partial void Listening(ILogger logger, int port, string socket);
 

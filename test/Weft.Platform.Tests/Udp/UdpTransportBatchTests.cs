@@ -321,6 +321,20 @@ public sealed class UdpTransportBatchTests
     }
 
     [Fact]
+    public void A_slot_outside_the_buffer_is_refused_before_anything_is_sent()
+    {
+        using var sender = new UdpTransport(0);
+        using var receiver = UdpBatches.PlainReceiver(IPAddress.Loopback);
+        var batch = UdpBatches.Build([100, 100, 100]);
+        batch.Lengths[2] = batch.Buffer.Length; // past the end: the kernel would read memory that is not the batch's
+        Assert.Throws<ArgumentException>(() => sender.SendBatch(batch, 0, 3, (IPEndPoint)receiver.LocalEndPoint!));
+        batch.Offsets[1] = -1;
+        Assert.Throws<ArgumentException>(() => sender.SendBatch(batch, 1, 1, (IPEndPoint)receiver.LocalEndPoint!));
+        Assert.Equal(0, sender.DatagramsSent);
+        Assert.Equal(0, sender.BatchesSent);
+    }
+
+    [Fact]
     public void A_non_blocking_descriptor_still_receives_and_sends_batches()
     {
         // recvmmsg on a non-blocking socket answers EAGAIN when nothing is queued: the loop must wait in poll, not spin or stop.

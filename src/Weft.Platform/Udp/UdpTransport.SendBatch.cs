@@ -50,6 +50,7 @@ public sealed partial class UdpTransport
     /// through one sendmmsg (sendmsg when there is one). Only reads the batch. Never throws for network errors:
     /// failed datagrams are counted in <see cref="SendErrors"/>.
     /// </summary>
+    /// <exception cref="ArgumentException">A slot in the range lies outside the batch's buffer (a bug in the caller).</exception>
     public unsafe void SendBatch(PacketBatch batch, int first, int count, IPEndPoint destination)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -60,6 +61,16 @@ public sealed partial class UdpTransport
         if (count == 0)
         {
             return;
+        }
+
+        // The kernel gets raw addresses inside the batch: a slot pointing outside the buffer is a caller's bug, never sent.
+        var bufferLength = (uint)batch.Buffer.Length;
+        for (int i = first; i < first + count; i++)
+        {
+            if ((uint)batch.Offsets[i] > bufferLength || (uint)batch.Lengths[i] > bufferLength - (uint)batch.Offsets[i])
+            {
+                throw new ArgumentException($"slot {i} ({batch.Lengths[i]} bytes at {batch.Offsets[i]}) is not inside the batch's buffer", nameof(batch));
+            }
         }
 
         Interlocked.Increment(ref _batchesSent);

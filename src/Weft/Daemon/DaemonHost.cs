@@ -143,7 +143,8 @@ internal static class DaemonHost
         reader.Start();
         using (new TickLoop(node))
         {
-            var backend = new NodeApiBackend(node, ca, tun.Name, logger, () => portMapping?.Report ?? PortMappingKeeper.Disabled);
+            var backend = new NodeApiBackend(node, ca, tun.Name, logger, () => portMapping?.Report ?? PortMappingKeeper.Disabled,
+                () => DataPathCounters(tun, transport));
             LocalApiServer api;
             try
             {
@@ -184,6 +185,28 @@ internal static class DaemonHost
 
         return WeftCli.ExitOk;
     }
+
+    /// <summary>The batching counters of the TUN device and the UDP socket, as "dataPath.*" status counters.</summary>
+    private static KeyValuePair<string, long>[] DataPathCounters(LinuxTunDevice tun, UdpTransport udp) =>
+    [
+        new("dataPath.tunPacketsRead", tun.PacketsRead),
+        new("dataPath.tunSuperPacketsRead", tun.SuperPacketsRead),
+        new("dataPath.tunSegmentsProduced", tun.SegmentsProduced),
+        new("dataPath.tunMalformedFrames", tun.MalformedFrames),
+        new("dataPath.tunPacketsWritten", tun.PacketsWritten),
+        new("dataPath.tunCoalescedWrites", tun.CoalescedWrites),
+        new("dataPath.tunPacketsCoalesced", tun.PacketsCoalesced),
+        new("dataPath.tunWriteErrors", tun.WriteErrors),
+        new("dataPath.udpDatagramsSent", udp.DatagramsSent),
+        new("dataPath.udpBatchesSent", udp.BatchesSent),
+        new("dataPath.udpGsoSends", udp.GsoSends),
+        new("dataPath.udpGsoRefusals", udp.GsoRefusals),
+        new("dataPath.udpDatagramsReceived", udp.DatagramsReceived),
+        new("dataPath.udpReceiveCalls", udp.ReceiveCalls),
+        new("dataPath.udpGroDatagramsReceived", udp.GroDatagramsReceived),
+        new("dataPath.udpSendErrors", udp.SendErrors),
+        new("dataPath.udpReceiveErrors", udp.ReceiveErrors),
+    ];
 
     private static LinuxTunDevice CreateInterface(DaemonSettings settings, Certificate certificate, ILogger logger)
     {

@@ -20,18 +20,23 @@ internal sealed partial class NodeApiBackend : ILocalApiBackend
     private readonly string _interfaceName;
     private readonly ILogger _logger;
     private readonly Func<PortMappingReport> _portMapping;
+    private readonly Func<IEnumerable<KeyValuePair<string, long>>>? _dataPathCounters;
 
     /// <param name="portMapping">The daemon's port mapping state, for netcheck.</param>
-    public NodeApiBackend(MeshNode node, CaCertificate ca, string interfaceName, ILogger logger, Func<PortMappingReport> portMapping)
+    /// <param name="dataPathCounters">The TUN device's and UDP socket's batching counters, added to the status counters.</param>
+    public NodeApiBackend(MeshNode node, CaCertificate ca, string interfaceName, ILogger logger, Func<PortMappingReport> portMapping,
+                          Func<IEnumerable<KeyValuePair<string, long>>>? dataPathCounters = null)
     {
         _node = node;
         _ca = ca;
         _interfaceName = interfaceName;
         _logger = logger;
         _portMapping = portMapping;
+        _dataPathCounters = dataPathCounters;
     }
 
-    public StatusReport GetStatus() => Map(_node.GetStatus(), _interfaceName, Environment.ProcessId) with { PortMapping = _portMapping() };
+    public StatusReport GetStatus() =>
+        Map(_node.GetStatus(), _interfaceName, Environment.ProcessId, _dataPathCounters?.Invoke()) with { PortMapping = _portMapping() };
 
     public string? AddWireGuardPeer(WireGuardPeerRequest request)
     {
@@ -72,8 +77,11 @@ internal sealed partial class NodeApiBackend : ILocalApiBackend
         return null;
     }
 
-    /// <summary>The API's report from the node's snapshot; counters flattened to "name" / "wireGuard.name".</summary>
-    public static StatusReport Map(NodeStatus status, string? interfaceName, int pid)
+    /// <summary>
+    /// The API's report from the node's snapshot; counters flattened to "name" / "wireGuard.name", plus
+    /// <paramref name="extraCounters"/> (the daemon's data path: "dataPath.name") as they are.
+    /// </summary>
+    public static StatusReport Map(NodeStatus status, string? interfaceName, int pid, IEnumerable<KeyValuePair<string, long>>? extraCounters = null)
     {
         var peers = new List<PeerReport>(status.Peers.Count);
         foreach (var p in status.Peers)
@@ -86,6 +94,11 @@ internal sealed partial class NodeApiBackend : ILocalApiBackend
         using (var document = JsonSerializer.SerializeToDocument(status.Counters, NodeCountersJsonContext.Default.NodeCounters))
         {
             Flatten(document.RootElement, "", counters);
+        }
+
+        foreach (var (name, value) in extraCounters ?? [])
+        {
+            counters[name] = value;
         }
 
         var refused = new List<RefusalReport>(status.Refused.Count);

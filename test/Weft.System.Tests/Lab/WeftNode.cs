@@ -30,11 +30,14 @@ public sealed class WeftNode
     public LabProcess? Daemon { get; private set; }
 
     /// <summary>Sets the daemon's log level (trace, debug, information, ...) in its config file, weft.json in the state directory.</summary>
-    public async Task SetLogLevelAsync(string level)
+    public Task SetLogLevelAsync(string level) => WriteConfigAsync($$"""{ "logLevel": "{{level}}" }""");
+
+    /// <summary>Writes <paramref name="json"/> as the daemon's config file, weft.json in the state directory.</summary>
+    public async Task WriteConfigAsync(string json)
     {
         var path = Path.Combine(StateDirectory, "weft.json");
-        Lab.Log($"{Label}: {path} <- logLevel {level}");
-        await File.WriteAllTextAsync(path, $$"""{ "logLevel": "{{level}}" }""" + "\n").ConfigureAwait(false);
+        Lab.Log($"{Label}: {path} <- {json}");
+        await File.WriteAllTextAsync(path, json + "\n").ConfigureAwait(false);
     }
 
     /// <summary>argv for <c>weft ARGS --state DIR</c>.</summary>

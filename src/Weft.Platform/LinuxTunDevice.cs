@@ -134,7 +134,8 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
             else
             {
                 status = $"offloads refused, plain mode: {refusal}";
-                tun = OpenTun(name, IFF_TUN | IFF_NO_PI, out actualName);
+                // The device we just closed may hold its name for a moment while the kernel unregisters it.
+                tun = OpenTun(name, IFF_TUN | IFF_NO_PI, out actualName, busyWaitMilliseconds: 2000);
             }
         }
         else
@@ -171,8 +172,11 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
         }
     }
 
-    /// <summary>Opens the clone device and attaches it to interface <paramref name="name"/> with <paramref name="flags"/>.</summary>
-    private static SafeFileDescriptor OpenTun(string name, short flags, out string actualName)
+    /// <summary>
+    /// Opens the clone device and attaches it to interface <paramref name="name"/> with <paramref name="flags"/>;
+    /// while the name is busy (EBUSY), retries every 10 ms for up to <paramref name="busyWaitMilliseconds"/>.
+    /// </summary>
+    private static SafeFileDescriptor OpenTun(string name, short flags, out string actualName, int busyWaitMilliseconds = 0)
     {
         var tun = Interop.Open(ClonePath, Interop.OpenFlags.O_RDWR | Interop.OpenFlags.O_NONBLOCK | Interop.OpenFlags.O_CLOEXEC);
         if (tun.IsInvalid)
@@ -196,9 +200,18 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
             var request = default(InterfaceRequest);
             request.SetName(name);
             request.Flags = flags;
-            if (Interop.Ioctl(tun, Interop.TUNSETIFF, ref request) != 0)
+            long busyUntil = Environment.TickCount64 + busyWaitMilliseconds;
+            while (Interop.Ioctl(tun, Interop.TUNSETIFF, ref request) != 0)
             {
                 var (errno, text) = Interop.LastError();
+                if (errno == Interop.Errno.EBUSY && Environment.TickCount64 < busyUntil)
+                {
+                    Thread.Sleep(10);
+                    request.SetName(name);
+                    request.Flags = flags;
+                    continue;
+                }
+
                 throw new IOException(errno switch
                 {
                     Interop.Errno.EPERM or Interop.Errno.EACCES =>

@@ -47,16 +47,14 @@ public sealed class LinuxTunDeviceTests
         Assert.Contains(("inet6", local6.ToString(), 64), addresses);
 
         Log($"ICMP echo {peer4} -> {local4} written into the device; the reply comes out of it");
-        device.Write(IcmpEcho.Ipv4Request(peer4, local4, id: 0x4711, sequence: 1));
-        Assert.True(ReadUntil(device, p => IcmpEcho.IsIpv4Reply(p, local4, peer4, 0x4711, 1), TimeSpan.FromSeconds(5)),
+        Assert.True(PingUntil(device, IcmpEcho.Ipv4Request(peer4, local4, id: 0x4711, sequence: 1), p => IcmpEcho.IsIpv4Reply(p, local4, peer4, 0x4711, 1), TimeSpan.FromSeconds(5)),
             "no ICMP echo reply came out of the TUN device");
 
         Log($"ICMPv6 echo {peer6} -> {local6}; the reply comes out too");
-        device.Write(IcmpEcho.Ipv6Request(peer6, local6, id: 0x4712, sequence: 7));
-        Assert.True(ReadUntil(device, p => IcmpEcho.IsIpv6Reply(p, local6, peer6, 0x4712, 7), TimeSpan.FromSeconds(5)),
+        Assert.True(PingUntil(device, IcmpEcho.Ipv6Request(peer6, local6, id: 0x4712, sequence: 7), p => IcmpEcho.IsIpv6Reply(p, local6, peer6, 0x4712, 7), TimeSpan.FromSeconds(5)),
             "no ICMPv6 echo reply came out of the TUN device");
 
-        Assert.Equal(2, device.PacketsWritten);
+        Assert.True(device.PacketsWritten >= 2);
         Assert.Equal(0, device.WriteErrors);
 
         Log("dispose: the kernel removes the device");
@@ -90,13 +88,11 @@ public sealed class LinuxTunDeviceTests
         var (_, details) = IpCommand.Run("-d", "link", "show", name);
         Assert.Contains("vnet_hdr", details, StringComparison.Ordinal);
 
-        device.Write(IcmpEcho.Ipv4Request(peer4, local4, id: 0x5711, sequence: 1));
-        Assert.True(ReadUntil(device, p => IcmpEcho.IsIpv4Reply(p, local4, peer4, 0x5711, 1), TimeSpan.FromSeconds(5)),
+        Assert.True(PingUntil(device, IcmpEcho.Ipv4Request(peer4, local4, id: 0x5711, sequence: 1), p => IcmpEcho.IsIpv4Reply(p, local4, peer4, 0x5711, 1), TimeSpan.FromSeconds(5)),
             "no ICMP echo reply came out of the offload-mode TUN device");
-        device.Write(IcmpEcho.Ipv6Request(peer6, local6, id: 0x5712, sequence: 2));
-        Assert.True(ReadUntil(device, p => IcmpEcho.IsIpv6Reply(p, local6, peer6, 0x5712, 2), TimeSpan.FromSeconds(5)),
+        Assert.True(PingUntil(device, IcmpEcho.Ipv6Request(peer6, local6, id: 0x5712, sequence: 2), p => IcmpEcho.IsIpv6Reply(p, local6, peer6, 0x5712, 2), TimeSpan.FromSeconds(5)),
             "no ICMPv6 echo reply came out of the offload-mode TUN device");
-        Assert.Equal(2, device.PacketsWritten);
+        Assert.True(device.PacketsWritten >= 2);
         Assert.Equal(0, device.WriteErrors);
     }
 
@@ -278,6 +274,34 @@ public sealed class LinuxTunDeviceTests
     }
 
     internal static void Log(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
+
+    /// <summary>
+    /// Writes <paramref name="request"/> every 500 ms until a packet matching <paramref name="match"/> comes out; false
+    /// if none did within <paramref name="timeout"/>. The kernel sometimes drops the first ICMPv6 request written right
+    /// after the link comes up (seen under load, in plain and offload mode alike), so one write is not enough.
+    /// </summary>
+    private static bool PingUntil(LinuxTunDevice device, byte[] request, PacketMatch match, TimeSpan timeout)
+    {
+        using var answered = new ManualResetEventSlim();
+        var sender = new Thread(() =>
+        {
+            do
+            {
+                device.Write(request);
+            }
+            while (!answered.Wait(500));
+        });
+        sender.Start();
+        try
+        {
+            return ReadUntil(device, match, timeout);
+        }
+        finally
+        {
+            answered.Set();
+            sender.Join();
+        }
+    }
 
     /// <summary>Reads packets until one matches; false if none did within <paramref name="timeout"/>.</summary>
     private static bool ReadUntil(LinuxTunDevice device, PacketMatch match, TimeSpan timeout)

@@ -82,7 +82,7 @@ public sealed class GroCoalescerTests
 
     public static TheoryData<string> Breakers => new()
     {
-        "gap in seq", "corrupt checksum", "different ack", "different options", "different ttl", "SYN flag", "longer than the first",
+        "gap in seq", "corrupt checksum", "different ack", "different options", "different ttl", "SYN flag", "longer than the first", "IPv4 options",
     };
 
     [Theory]
@@ -99,6 +99,10 @@ public sealed class GroCoalescerTests
             case "different options": second = Rebuild(second, options: 8); break;
             case "different ttl": second = Rebuild(second, ttl: 63); break;
             case "SYN flag": second = Rebuild(second, flags: OffloadPackets.Ack | 0x02); break;
+            case "IPv4 options":
+                s[0] = OffloadPackets.Tcp(4, OffloadPackets.PayloadBytes(1400, 1), 1000, OffloadPackets.Ack, ipOptions: 4);
+                second = OffloadPackets.Tcp(4, OffloadPackets.PayloadBytes(1400, 2), 2400, OffloadPackets.Ack, ipOptions: 4);
+                break;
             case "longer than the first":
                 s[0] = OffloadPackets.Tcp(4, OffloadPackets.PayloadBytes(1000, 1), 400, OffloadPackets.Ack);
                 break;

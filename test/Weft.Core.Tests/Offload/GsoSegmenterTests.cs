@@ -89,6 +89,26 @@ public sealed class GsoSegmenterTests
     }
 
     [Fact]
+    public void Ipv4_options_are_copied_into_every_segment_and_covered_by_its_header_checksum()
+    {
+        var payload = OffloadPackets.PayloadBytes(5000, 8);
+        var packet = OffloadPackets.Tcp(4, payload, seq: 9, flags: OffloadPackets.Ack, ipOptions: 8);
+        var header = OffloadPackets.AsSuperPacket(packet, VirtioNetHeader.GsoTcpV4, 1400);
+
+        var segments = SegmentAll(header, packet, new PacketBatch(8, 2048));
+
+        Assert.Equal(4, segments.Count);
+        foreach (var s in segments)
+        {
+            Assert.Equal(0x47, s[0]); // IHL 7: 28-byte header
+            Assert.Equal(packet.AsSpan(20, 8).ToArray(), s.AsSpan(20, 8).ToArray());
+            OffloadPackets.AssertChecksumsValid(s);
+        }
+
+        Assert.Equal(payload, segments.SelectMany(s => OffloadPackets.Payload(s).ToArray()).ToArray());
+    }
+
+    [Fact]
     public void A_batch_that_fills_is_sent_and_the_rest_follows_in_the_next_batch()
     {
         // 64 KB at MSS 500 is 130 segments: more than two batches of 50.

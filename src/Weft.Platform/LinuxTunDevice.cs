@@ -281,28 +281,28 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
             Span<Interop.PollFd> fds = stackalloc Interop.PollFd[2];
             while (true)
             {
-                if (!wait)
+                // Read first (under load a packet is usually there, which saves the poll); poll only on EAGAIN.
+                nint n = Interop.Read(_tun, buffer, (nuint)buffer.Length);
+                if (n > 0)
                 {
-                    // Try first; poll only when asked to wait.
-                    nint quick = Interop.Read(_tun, buffer, (nuint)buffer.Length);
-                    if (quick > 0)
-                    {
-                        return (int)quick;
-                    }
+                    return (int)n;
+                }
 
-                    // errno first: the message text is a string, made only when we throw.
-                    int quickErrno = quick < 0 ? Marshal.GetLastPInvokeError() : 0;
-                    if (quickErrno == Interop.Errno.EINTR)
-                    {
-                        continue;
-                    }
+                // errno first: the message text is a string, made only when we throw.
+                int readErrno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+                if (readErrno == Interop.Errno.EINTR)
+                {
+                    continue;
+                }
 
-                    if (quick < 0 && quickErrno != Interop.Errno.EAGAIN)
-                    {
-                        var (errno, text) = Interop.LastError();
-                        throw new IOException($"read from TUN device '{Name}' failed: {text} (errno {errno})");
-                    }
+                if (n < 0 && readErrno != Interop.Errno.EAGAIN)
+                {
+                    var (errno, text) = Interop.LastError();
+                    throw new IOException($"read from TUN device '{Name}' failed: {text} (errno {errno})");
+                }
 
+                if (!wait || Volatile.Read(ref _disposed) != 0)
+                {
                     return Volatile.Read(ref _disposed) != 0 ? 0 : -1;
                 }
 
@@ -325,31 +325,10 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
                     return 0;
                 }
 
-                if ((fds[0].ReturnedEvents & Interop.POLLIN) == 0)
+                if ((fds[0].ReturnedEvents & Interop.POLLIN) == 0
+                    && (fds[0].ReturnedEvents & (Interop.POLLERR | Interop.POLLHUP | Interop.POLLNVAL)) != 0)
                 {
-                    if ((fds[0].ReturnedEvents & (Interop.POLLERR | Interop.POLLHUP | Interop.POLLNVAL)) != 0)
-                    {
-                        throw new IOException($"TUN device '{Name}' reported an error (poll events 0x{fds[0].ReturnedEvents:x}); was it deleted?");
-                    }
-
-                    continue;
-                }
-
-                nint n = Interop.Read(_tun, buffer, (nuint)buffer.Length);
-                if (n > 0)
-                {
-                    return (int)n;
-                }
-
-                if (n < 0)
-                {
-                    if (Marshal.GetLastPInvokeError() is Interop.Errno.EAGAIN or Interop.Errno.EINTR)
-                    {
-                        continue;
-                    }
-
-                    var (errno, text) = Interop.LastError();
-                    throw new IOException($"read from TUN device '{Name}' failed: {text} (errno {errno})");
+                    throw new IOException($"TUN device '{Name}' reported an error (poll events 0x{fds[0].ReturnedEvents:x}); was it deleted?");
                 }
             }
         }

@@ -79,7 +79,16 @@ public class HotPathAllocationTests
             var sendAllocated = -1L;
             var receiveAllocated = -1L;
             var roundStart = b.Tun.Written - writtenBefore;
-            var sender = new Thread(() =>
+            var sender = new Thread(SendRound) { Name = "tun reader (alpha)" };
+            var receiver = new Thread(ReceiveRound) { Name = "udp receiver (bravo)" };
+            sender.Start();
+            receiver.Start();
+            sender.Join();
+            receiver.Join();
+            Assert.Null(failure);
+            return (sendAllocated, receiveAllocated);
+
+            void SendRound()
             {
                 try
                 {
@@ -92,9 +101,9 @@ public class HotPathAllocationTests
                 {
                     failure ??= e;
                 }
-            }) { Name = "tun reader (alpha)" };
+            }
 
-            var receiver = new Thread(() =>
+            void ReceiveRound()
             {
                 try
                 {
@@ -107,14 +116,7 @@ public class HotPathAllocationTests
                 {
                     failure ??= e;
                 }
-            }) { Name = "udp receiver (bravo)" };
-
-            sender.Start();
-            receiver.Start();
-            sender.Join();
-            receiver.Join();
-            Assert.Null(failure);
-            return (sendAllocated, receiveAllocated);
+            }
 
             void CheckDeadline()
             {

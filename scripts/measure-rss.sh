@@ -7,7 +7,9 @@
 #   sudo bash scripts/measure-rss.sh [weft command...]     # default: the AOT binary from scripts/publish.sh
 #   sudo bash scripts/measure-rss.sh dotnet src/Weft/bin/Release/net10.0/weft.dll
 #
-# Environment variables given to this script (e.g. DOTNET_GCgen0size) reach the daemons, to try runtime knobs.
+# Exits 3 when a daemon is over the issue 5 targets: MAX_IDLE_MB (default 40) idle, MAX_LOAD_MB (default 80) under
+# load, so a system test can run it as is. Environment variables given to this script (e.g. DOTNET_GCgen0size)
+# reach the daemons, to try runtime knobs.
 # Needs root, ip, iperf3 and jq; removes its namespaces, processes and temp files on exit.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,6 +21,8 @@ else
     weft=("$(bash scripts/publish.sh | head -n 1)")
 fi
 IDLE_SECONDS=${IDLE_SECONDS:-10}
+MAX_IDLE_MB=${MAX_IDLE_MB:-40}
+MAX_LOAD_MB=${MAX_LOAD_MB:-80}
 LOAD_SECONDS=${LOAD_SECONDS:-10}
 NS_A="weftrss$$a" NS_B="weftrss$$b" VETH_A="wrss$$a" VETH_B="wrss$$b"
 IP_A=10.213.252.1 IP_B=10.213.252.2
@@ -89,3 +93,11 @@ after_a=$(rss_kb "$pid_a") after_b=$(rss_kb "$pid_b")
 mb() { awk -v kb="$1" 'BEGIN { printf "%.1f", kb / 1024 }'; }
 echo "weft: ${weft[*]}"
 echo "idle MB: a $(mb "$idle_a") b $(mb "$idle_b"); load peak MB: a $(mb "$peak_a") b $(mb "$peak_b"); after load MB: a $(mb "$after_a") b $(mb "$after_b"); iperf3 ${gbps} Gbit/s"
+
+over=0
+for kb in "$idle_a" "$idle_b"; do ((kb <= MAX_IDLE_MB * 1024)) || over=1; done
+for kb in "$peak_a" "$peak_b"; do ((kb <= MAX_LOAD_MB * 1024)) || over=1; done
+if ((over)); then
+    echo "over target: idle <= $MAX_IDLE_MB MB, load <= $MAX_LOAD_MB MB per daemon" >&2
+    exit 3
+fi

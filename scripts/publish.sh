@@ -33,6 +33,9 @@ if ! dotnet publish src/Weft -c Release -r linux-x64 -p:PublishAot=true -o "$out
     exit 1
 fi
 
+# ILC and the trimmer treat warnings as errors (IlcTreatWarningsAsErrors follows TreatWarningsAsErrors); show any
+# other warning the SDK printed.
+grep -E ': warning ' "$build_log" | sort -u >&2 || true
 rm -f "$out"/*.pdb   # the referenced projects' managed symbols; a native binary has no use for them
 binary=$(cd "$out" && pwd)/weft
 [[ -x $binary ]] || { log "no executable at $binary"; exit 1; }

@@ -17,7 +17,8 @@
 # set up is reported as n/a with a log line saying why, and the others are still measured. Each VPN is
 # stopped before the next one starts, so idle daemons do not compete for the CPU.
 #
-#   sudo bash bench/throughput.sh            # WEFT_BIN=/path/to/weft to use a published binary
+#   sudo bash bench/throughput.sh            # weft is the NativeAOT binary from scripts/publish.sh; WEFT_BIN=/path/to/weft
+#                                            # (or WEFT_BIN="dotnet src/Weft/bin/Release/net10.0/weft.dll") to use another
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -279,12 +280,14 @@ measure direct "$IP_A"
 setup_weft() {
     local weft
     if [[ -n ${WEFT_BIN:-} ]]; then
-        weft=("$WEFT_BIN")
+        read -r -a weft <<<"$WEFT_BIN"   # a path, or a command such as "dotnet path/weft.dll"
         VERSIONS[weft]=$(basename "$WEFT_BIN")
     else
-        dotnet build src/Weft -c Release -nologo -v quiet >"$WORK/weft-build.log" 2>&1 || { log "weft build failed: $(tail -n 3 "$WORK/weft-build.log")"; return 1; }
-        weft=(dotnet "$PWD/src/Weft/bin/Release/net10.0/weft.dll")
-        VERSIONS[weft]="git $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+        # The shipping binary (NativeAOT), as users get it; WEFT_BIN="dotnet src/Weft/bin/Release/net10.0/weft.dll" for the JIT.
+        local published
+        published=$(bash scripts/publish.sh "$WORK/weft-bin" 2>"$WORK/weft-build.log") || { log "weft publish failed: $(tail -n 3 "$WORK/weft-build.log")"; return 1; }
+        weft=("$(head -n 1 <<<"$published")")
+        VERSIONS[weft]="git $(git rev-parse --short HEAD 2>/dev/null || echo unknown), NativeAOT"
     fi
     local sa="$WORK/weft-A" sb="$WORK/weft-B"
     ip netns exec "$NS_A" "${weft[@]}" init --mesh bench --name a --ipv4 100.90.0.0/16 --domain weft --state "$sa" >&2 || return 1

@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PACKAGES=(iproute2 nftables iperf3 iputils-ping wireguard-go wireguard-tools procps socat openssh-server openssh-client python3 miniupnpd-nftables)
+PACKAGES=(iproute2 nftables iperf3 iputils-ping wireguard-go wireguard-tools procps socat openssh-server openssh-client python3 miniupnpd-nftables jq clang zlib1g-dev)
 
 missing_packages() {
     local pkg

@@ -262,14 +262,9 @@ run() {
 }
 
 log "namespaces $NS_A, $NS_B over veth ($IP_A <-> $IP_B)"
-ip netns add "$NS_A"
-ip netns add "$NS_B"
-ip link add "$VETH_A" netns "$NS_A" type veth peer name "$VETH_B" netns "$NS_B"
-ip -n "$NS_A" addr add "$IP_A/24" dev "$VETH_A"
-ip -n "$NS_B" addr add "$IP_B/24" dev "$VETH_B"
-for ns in "$NS_A" "$NS_B"; do ip -n "$ns" link set lo up; done
-ip -n "$NS_A" link set "$VETH_A" up
-ip -n "$NS_B" link set "$VETH_B" up
+# shellcheck source=bench/lib/veth-pair.sh
+source bench/lib/veth-pair.sh
+veth_pair "$NS_A" "$NS_B" "$VETH_A" "$VETH_B" "$IP_A" "$IP_B"
 
 declare -A VERSIONS
 

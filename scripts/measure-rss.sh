@@ -46,14 +46,9 @@ trap 'exit 130' INT TERM
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
-ip netns add "$NS_A"
-ip netns add "$NS_B"
-ip link add "$VETH_A" netns "$NS_A" type veth peer name "$VETH_B" netns "$NS_B"
-ip -n "$NS_A" addr add "$IP_A/24" dev "$VETH_A"
-ip -n "$NS_B" addr add "$IP_B/24" dev "$VETH_B"
-for ns in "$NS_A" "$NS_B"; do ip -n "$ns" link set lo up; done
-ip -n "$NS_A" link set "$VETH_A" up
-ip -n "$NS_B" link set "$VETH_B" up
+# shellcheck source=bench/lib/veth-pair.sh
+source bench/lib/veth-pair.sh
+veth_pair "$NS_A" "$NS_B" "$VETH_A" "$VETH_B" "$IP_A" "$IP_B"
 
 sa="$WORK/a" sb="$WORK/b"
 in_ns "$NS_A" "${weft[@]}" init --mesh rss --name a --ipv4 100.91.0.0/16 --domain weft --state "$sa" >/dev/null

@@ -133,14 +133,14 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
             }
             else
             {
-                status = $"offloads refused, plain mode: {refusal}";
+                status = $"plain (offloads refused: {refusal})";
                 // The device we just closed may hold its name for a moment while the kernel unregisters it.
                 tun = OpenTun(name, IFF_TUN | IFF_NO_PI, out actualName, busyWaitMilliseconds: 2000);
             }
         }
         else
         {
-            status = "offloads not requested, plain mode";
+            status = "plain (offloads off)";
             tun = OpenTun(name, IFF_TUN | IFF_NO_PI, out actualName);
         }
 

@@ -259,7 +259,7 @@ public sealed partial class LinuxTunDevice
 
     private static string DescribeOffloads(uint flags)
     {
-        string text = "offloads on: checksum";
+        string text = "checksum";
         if ((flags & Interop.TunOffload.Tso4) != 0)
         {
             text += ", TSO4";

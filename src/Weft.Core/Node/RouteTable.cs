@@ -4,7 +4,9 @@ namespace Weft.Core.Node;
 /// Destination address → peer, for the TUN → peer direction. Host addresses (what a member
 /// certificate mostly carries) are found in a dictionary keyed by the address as a number
 /// (IPv4 as <see cref="uint"/>, IPv6 as <see cref="UInt128"/>) so a lookup never allocates;
-/// prefixes (subnets, WireGuard allowed IPs) are checked longest first.
+/// prefixes (subnets, WireGuard allowed IPs) are kept in one dictionary per prefix length, keyed by the
+/// masked address, and checked longest length first: a lookup costs one hash probe per distinct length
+/// in the table (a handful), not one comparison per prefix.
 /// </summary>
 /// <remarks>
 /// Immutable: the node builds a new table whenever the set of verified peers changes and
@@ -18,7 +20,9 @@ internal sealed class RouteTable<TPeer>
 
     private readonly Dictionary<uint, TPeer> hostsV4 = [];
     private readonly Dictionary<UInt128, TPeer> hostsV6 = [];
-    private readonly (AddressPrefix Prefix, TPeer Peer)[] prefixes;
+    private readonly (int Shift, Dictionary<UInt128, TPeer> Peers)[] prefixesV4;
+    private readonly (int Shift, Dictionary<UInt128, TPeer> Peers)[] prefixesV6;
+    private readonly int prefixCount;
 
     public RouteTable(IEnumerable<(TPeer Peer, OwnedAddresses Owned)> peers)
     {
@@ -41,11 +45,12 @@ internal sealed class RouteTable<TPeer>
             }
         }
 
-        // Longest prefix first; a stable sort keeps the first-added peer ahead on ties.
-        prefixes = [.. list.Select((p, i) => (p, i)).OrderByDescending(x => x.p.Item1.Length).ThenBy(x => x.i).Select(x => x.p)];
+        prefixCount = list.Count;
+        prefixesV4 = ByLength(list, ipv6: false);
+        prefixesV6 = ByLength(list, ipv6: true);
     }
 
-    public int Count => hostsV4.Count + hostsV6.Count + prefixes.Length;
+    public int Count => hostsV4.Count + hostsV6.Count + prefixCount;
 
     /// <summary>The peer that owns <paramref name="address"/>, or null (no route).</summary>
     public TPeer? Find(bool isIpv6, UInt128 address)
@@ -56,14 +61,39 @@ internal sealed class RouteTable<TPeer>
             return peer;
         }
 
-        foreach (var (prefix, owner) in prefixes)
+        foreach (var (shift, owners) in isIpv6 ? prefixesV6 : prefixesV4)
         {
-            if (prefix.Contains(isIpv6, address))
+            var key = shift >= 128 ? UInt128.Zero : (address >> shift) << shift;   // a UInt128 shift of 128 would wrap to 0
+            if (owners.TryGetValue(key, out peer))
             {
-                return owner;
+                return peer;
             }
         }
 
         return null;
+    }
+
+    /// <summary>One family's prefixes grouped by length, longest first; on equal prefixes the first-added peer keeps it.</summary>
+    private static (int Shift, Dictionary<UInt128, TPeer> Peers)[] ByLength(List<(AddressPrefix Prefix, TPeer Peer)> all, bool ipv6)
+    {
+        var byLength = new SortedDictionary<int, Dictionary<UInt128, TPeer>>(Comparer<int>.Create((a, b) => b.CompareTo(a)));
+        foreach (var (prefix, peer) in all)
+        {
+            if (prefix.IsIpv6 != ipv6)
+            {
+                continue;
+            }
+
+            if (!byLength.TryGetValue(prefix.Length, out var level))
+            {
+                byLength[prefix.Length] = level = [];
+            }
+
+            level.TryAdd(prefix.Bits, peer);
+        }
+
+        return [.. byLength.Select(level => (prefixWidth(ipv6) - level.Key, level.Value))];
+
+        static int prefixWidth(bool ipv6) => ipv6 ? 128 : 32;
     }
 }

@@ -64,6 +64,86 @@ public class RouteTableTests
     }
 
     [Fact]
+    public void Default_routes_ties_and_families_behave_as_a_linear_longest_prefix_scan()
+    {
+        var first = new Peer("first");
+        var second = new Peer("second");
+        var v6Default = new Peer("v6default");
+        var table = new RouteTable<Peer>([
+            (first, Owned("10.0.0.0/8", "fd00::/16")),
+            (second, Owned("10.0.0.0/8", "10.0.0.0/9")),   // the same /8 again: the first-added peer keeps it
+            (v6Default, Owned("::/0")),
+        ]);
+
+        Assert.Same(second, Find(table, "10.1.2.3"));    // /9 is longer
+        Assert.Same(first, Find(table, "10.200.2.3"));   // only the /8 matches: first added
+        Assert.Null(Find(table, "11.0.0.1"));            // ::/0 is IPv6 only
+        Assert.Same(first, Find(table, "fd00:9::1"));
+        Assert.Same(v6Default, Find(table, "2001:db8::1"));
+        Assert.Equal(5, table.Count);
+    }
+
+    [Fact]
+    public void Random_tables_answer_like_the_plain_longest_prefix_scan()
+    {
+        var random = new Random(5);
+        for (var round = 0; round < 20; round++)
+        {
+            var peers = Enumerable.Range(0, 30).Select(i => new Peer($"p{i}")).ToArray();
+            var entries = new List<(Peer Peer, AddressPrefix Prefix)>();
+            foreach (var peer in peers)
+            {
+                for (var k = random.Next(1, 6); k > 0; k--)
+                {
+                    var ipv6 = random.Next(2) == 0;
+                    var bytes = new byte[ipv6 ? 16 : 4];
+                    random.NextBytes(bytes);
+                    bytes[0] = (byte)(ipv6 ? 0xfd : 10);   // keep them overlapping
+                    var length = random.Next(ipv6 ? 129 : 33);
+                    entries.Add((peer, AddressPrefix.From(new IPAddress(bytes), length)));
+                }
+            }
+
+            var table = new RouteTable<Peer>(peers.Select(p => (p, new OwnedAddresses([.. entries.Where(e => e.Peer == p).Select(e => e.Prefix)]))));
+            for (var probe = 0; probe < 2000; probe++)
+            {
+                // Half the probes start from an entry's prefix (so they hit), half are random.
+                var ipv6 = random.Next(2) == 0;
+                var bytes = new byte[ipv6 ? 16 : 4];
+                random.NextBytes(bytes);
+                bytes[0] = (byte)(ipv6 ? 0xfd : 10);
+                var (isIpv6, address) = AddressPrefix.ToNumber(new IPAddress(bytes));
+                if (probe % 2 == 0)
+                {
+                    var (_, near) = entries[random.Next(entries.Count)];
+                    (isIpv6, address) = (near.IsIpv6, near.Bits | (address & ((UInt128.One << (near.IsIpv6 ? 128 - near.Length : 32 - near.Length)) - 1) & (near.IsIpv6 ? UInt128.MaxValue : uint.MaxValue)));
+                }
+
+                Assert.Same(Reference(entries, peers, isIpv6, address), table.Find(isIpv6, address));
+            }
+        }
+    }
+
+    /// <summary>The obvious lookup: hosts first (first added wins), then the longest matching prefix, first added on ties.</summary>
+    private static Peer? Reference(List<(Peer Peer, AddressPrefix Prefix)> entries, Peer[] order, bool isIpv6, UInt128 address)
+    {
+        Peer? best = null;
+        var bestLength = -1;
+        foreach (var peer in order)
+        {
+            foreach (var (owner, prefix) in entries)
+            {
+                if (owner == peer && prefix.Contains(isIpv6, address) && prefix.Length > bestLength)
+                {
+                    (best, bestLength) = (peer, prefix.Length);
+                }
+            }
+        }
+
+        return best;
+    }
+
+    [Fact]
     public void Lookup_allocates_nothing()
     {
         var a = new Peer("a");

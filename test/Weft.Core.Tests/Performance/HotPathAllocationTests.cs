@@ -1,12 +1,16 @@
 using System.Diagnostics;
+using Weft.Core.Net;
+using Weft.Core.Tests.Net;
 using Weft.Core.Tests.Node;
+using Weft.Core.WireGuard;
 using Xunit;
 
 namespace Weft.Core.Tests.Performance;
 
 /// <summary>
 /// The per-packet hot path allocates nothing in steady state, measured the way the daemon runs it: one thread
-/// reads the TUN (<c>MeshNode.OnTunPacket</c> on alpha: route, encrypt, send), another thread receives datagrams
+/// reads the TUN (<c>MeshNode.OnTunPacket</c>, or <c>MeshNode.OnTunBatch</c> with batches of 8 as the daemon's TUN
+/// reader calls it, on alpha: route, encrypt, send), another thread receives datagrams
 /// (<c>MeshNode.OnDatagram</c> on bravo: decrypt, check the source, write to the TUN). Each thread counts its own
 /// allocated bytes (<see cref="GC.GetAllocatedBytesForCurrentThread"/>) over a burst of mixed-size IPv4 and IPv6
 /// packets after a warm-up; both deltas must be zero (in one of up to five rounds, see the comment in the test).
@@ -22,8 +26,13 @@ public class HotPathAllocationTests
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public void Tun_reader_thread_and_udp_receive_thread_allocate_nothing_per_packet()
+    /// <summary>Packets per OnTunBatch call in the batched variant.</summary>
+    private const int BatchSize = 8;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Tun_reader_thread_and_udp_receive_thread_allocate_nothing_per_packet(bool batched)
     {
         using var mesh = new TestMesh();
         var a = mesh.AddNode("alpha");
@@ -45,6 +54,7 @@ public class HotPathAllocationTests
                 : TestPackets.Ipv6(a.Ipv6, b.Ipv6, Math.Min(payload, 1420 - 48), seed: (byte)i);
         }
 
+        var batch = new PacketBatch(BatchSize, TestBatches.SlotSize);
         a.Tun.Keep = false;
         b.Tun.Keep = false;
         mesh.Network.CountTraffic = false;
@@ -128,16 +138,32 @@ public class HotPathAllocationTests
 
             void Send(int count)
             {
-                for (var i = 0; i < count; i++)
+                var step = batched ? BatchSize : 1;
+                for (var i = 0; i < count; i += step)
                 {
                     var spin = default(SpinWait);
-                    while (mesh.Network.Sent - mesh.Network.Delivered - mesh.Network.Lost >= InFlight)
+                    while (mesh.Network.Sent - mesh.Network.Delivered - mesh.Network.Lost >= InFlight - step)
                     {
                         CheckDeadline();
                         spin.SpinOnce();
                     }
 
-                    a.FromTun(packets[i % packets.Length]);
+                    if (!batched)
+                    {
+                        a.FromTun(packets[i % packets.Length]);
+                        continue;
+                    }
+
+                    batch.Clear();
+                    for (var k = i; k < Math.Min(i + step, count); k++)
+                    {
+                        var packet = packets[k % packets.Length];
+                        packet.CopyTo(batch.Slot(batch.Count)[WireGuardDevice.HeadRoom..]);
+                        batch.Set(batch.Count, WireGuardDevice.HeadRoom, packet.Length);
+                        batch.Count++;
+                    }
+
+                    a.Node.OnTunBatch(batch);
                 }
             }
 

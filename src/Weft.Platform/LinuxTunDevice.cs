@@ -273,12 +273,10 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
             return 0;
         }
 
-        bool tunHeld = false, wakeHeld = false;
+        bool tunHeld = false;
         try
         {
             _tun.DangerousAddRef(ref tunHeld);
-            _wake.DangerousAddRef(ref wakeHeld);
-            Span<Interop.PollFd> fds = stackalloc Interop.PollFd[2];
             while (true)
             {
                 // Read first (under load a packet is usually there, which saves the poll); poll only on EAGAIN.
@@ -301,11 +299,56 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
                     throw new IOException($"read from TUN device '{Name}' failed: {text} (errno {errno})");
                 }
 
-                if (!wait || Volatile.Read(ref _disposed) != 0)
+                if (Volatile.Read(ref _disposed) != 0)
                 {
-                    return Volatile.Read(ref _disposed) != 0 ? 0 : -1;
+                    return 0;
                 }
 
+                if (!wait)
+                {
+                    return -1;
+                }
+
+                if (!WaitReadable())
+                {
+                    return 0;
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // Dispose won the race to the SafeHandle before we took our reference.
+            return 0;
+        }
+        finally
+        {
+            if (tunHeld)
+            {
+                _tun.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Blocks until the device has a packet to read (true) or has been disposed (false), without reading it. Lets a
+    /// reader wait outside a lock and read inside it (see the daemon's TUN reader).
+    /// </summary>
+    /// <exception cref="IOException">The device failed.</exception>
+    public bool WaitReadable()
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return false;
+        }
+
+        bool tunHeld = false, wakeHeld = false;
+        try
+        {
+            _tun.DangerousAddRef(ref tunHeld);
+            _wake.DangerousAddRef(ref wakeHeld);
+            Span<Interop.PollFd> fds = stackalloc Interop.PollFd[2];
+            while (true)
+            {
                 fds[0] = new Interop.PollFd { Fd = _tun.Fd, Events = Interop.POLLIN };
                 fds[1] = new Interop.PollFd { Fd = _wake.Fd, Events = Interop.POLLIN };
                 int ready = Interop.Poll(fds, 2, -1);
@@ -322,11 +365,15 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
 
                 if (fds[1].ReturnedEvents != 0 || Volatile.Read(ref _disposed) != 0)
                 {
-                    return 0;
+                    return false;
                 }
 
-                if ((fds[0].ReturnedEvents & Interop.POLLIN) == 0
-                    && (fds[0].ReturnedEvents & (Interop.POLLERR | Interop.POLLHUP | Interop.POLLNVAL)) != 0)
+                if ((fds[0].ReturnedEvents & Interop.POLLIN) != 0)
+                {
+                    return true;
+                }
+
+                if ((fds[0].ReturnedEvents & (Interop.POLLERR | Interop.POLLHUP | Interop.POLLNVAL)) != 0)
                 {
                     throw new IOException($"TUN device '{Name}' reported an error (poll events 0x{fds[0].ReturnedEvents:x}); was it deleted?");
                 }
@@ -334,8 +381,7 @@ public sealed partial class LinuxTunDevice : ITunWriter, IDisposable
         }
         catch (ObjectDisposedException)
         {
-            // Dispose won the race to the SafeHandle before we took our reference.
-            return 0;
+            return false;
         }
         finally
         {

@@ -146,6 +146,11 @@ public sealed class OffloadTests
         Assert.Equal(0, countersA["dataPath.tunMalformedFrames"] + countersA["dataPath.tunWriteErrors"]);
         Assert.Equal(0, countersB["dataPath.tunMalformedFrames"] + countersB["dataPath.tunWriteErrors"]);
         Assert.Equal(0, countersB["dataPath.udpGroDatagramsReceived"]);
+
+        // Pings' replies and TCP ACKs are queued by the kernel while the receive thread writes the packet they answer:
+        // that thread sends them itself (TunReader.TrySendReady), on both kinds of member.
+        Assert.True(countersA["dataPath.tunBatchesSentByReceiveThread"] > 0, "A's receive thread never sent what the TUN had ready");
+        Assert.True(countersB["dataPath.tunBatchesSentByReceiveThread"] > 0, "B's receive thread never sent what the TUN had ready");
         lab.Log(string.Join(", ", countersA.Where(c => c.Key.StartsWith("dataPath.", StringComparison.Ordinal)).Select(c => $"{c.Key[9..]}={c.Value}")));
     }
 

@@ -46,6 +46,9 @@ public sealed partial class LinuxTunDevice
     /// <summary>True when the kernel also accepted UDP segmentation offload (USO4/USO6, Linux 6.2+).</summary>
     public bool UdpSegmentationOffload => (_offloadFlags & (Interop.TunOffload.Uso4 | Interop.TunOffload.Uso6)) != 0;
 
+    /// <summary>True while the last super-packet read has segments that did not fit in the caller's batch.</summary>
+    public bool HasPendingSegments => _pendingLength != 0;
+
     /// <summary>Which offloads are on, or why the device is in plain mode.</summary>
     public string OffloadStatus { get; }
 
@@ -113,13 +116,14 @@ public sealed partial class LinuxTunDevice
     /// <summary>
     /// Fills <paramref name="batch"/> from slot <see cref="PacketBatch.Count"/> on with IP packets from the device,
     /// each at <paramref name="headRoom"/> in its slot with at least <paramref name="tailRoom"/> free after it. Blocks
-    /// until at least one packet is there, then takes what else is ready without waiting, until the batch is full.
-    /// Super-packets are segmented (a remainder that does not fit waits for the next call). Returns the number of
-    /// packets added, or 0 once disposed.
+    /// until at least one packet is there (unless <paramref name="wait"/> is false), then takes what else is ready
+    /// without waiting, until the batch is full. Super-packets are segmented (a remainder that does not fit waits for
+    /// the next call: see <see cref="HasPendingSegments"/>). Returns the number of packets added: 0 once disposed, or
+    /// (without waiting) when nothing was ready. One reader at a time: callers on several threads hold a lock.
     /// </summary>
     /// <exception cref="ArgumentException">The batch is full, or a slot cannot hold an MTU-size packet with the rooms.</exception>
     /// <exception cref="IOException">The device failed.</exception>
-    public int ReadBatch(PacketBatch batch, int headRoom, int tailRoom)
+    public int ReadBatch(PacketBatch batch, int headRoom, int tailRoom, bool wait = true)
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentOutOfRangeException.ThrowIfNegative(headRoom);
@@ -140,7 +144,7 @@ public sealed partial class LinuxTunDevice
             while (!batch.IsFull)
             {
                 int slot = batch.Count;
-                int n = ReadRaw(batch.Buffer.AsSpan(batch.SlotStart(slot) + headRoom, batch.SlotSize - headRoom - tailRoom), wait: slot == start);
+                int n = ReadRaw(batch.Buffer.AsSpan(batch.SlotStart(slot) + headRoom, batch.SlotSize - headRoom - tailRoom), wait: wait && slot == start);
                 if (n <= 0)
                 {
                     break;
@@ -159,7 +163,7 @@ public sealed partial class LinuxTunDevice
         {
             if (_pendingLength == 0)
             {
-                int n = ReadRaw(_frame, wait: batch.Count == start);
+                int n = ReadRaw(_frame, wait: wait && batch.Count == start);
                 if (n <= 0)
                 {
                     break;

@@ -88,7 +88,9 @@ internal static class DaemonHost
         var peerCache = new PeerCacheFile(state.PeerCache, loggers.CreateLogger("Weft.PeerCache"));
         using var node = new MeshNode(keys, certificate, ca, options, transport, tun, time, loggers, streams: streams, lan: lan, cache: peerCache);
         streamEvents.Target = node;
-        // Decrypted packets of one receive batch are written to the TUN device together (coalesced, with offloads).
+        // Decrypted packets of one receive batch are written to the TUN device together (coalesced, with offloads);
+        // then the receive thread sends what the kernel answered to them at once (see TunReader).
+        var reader = new TunReader(tun, node, logger, signal.Fail);
         var inTunBatch = false; // only the receive thread touches it
         transport.StartReceiving(
             (datagram, source) =>
@@ -107,6 +109,7 @@ internal static class DaemonHost
                 {
                     inTunBatch = false;
                     tun.EndBatch();
+                    reader.TrySendReady();
                 }
             });
         streams.Start();
@@ -139,12 +142,11 @@ internal static class DaemonHost
             node.AddStaticPeer(endpoint);
         }
 
-        var reader = new TunReader(tun, node, logger, signal.Fail);
         reader.Start();
         using (new TickLoop(node))
         {
             var backend = new NodeApiBackend(node, ca, tun.Name, logger, () => portMapping?.Report ?? PortMappingKeeper.Disabled,
-                () => DataPathCounters(tun, transport));
+                () => DataPathCounters(tun, transport, reader));
             LocalApiServer api;
             try
             {
@@ -187,8 +189,9 @@ internal static class DaemonHost
     }
 
     /// <summary>The batching counters of the TUN device and the UDP socket, as "dataPath.*" status counters.</summary>
-    private static KeyValuePair<string, long>[] DataPathCounters(LinuxTunDevice tun, UdpTransport udp) =>
+    private static KeyValuePair<string, long>[] DataPathCounters(LinuxTunDevice tun, UdpTransport udp, TunReader reader) =>
     [
+        new("dataPath.tunBatchesSentByReceiveThread", reader.BatchesSentByReceiveThread),
         new("dataPath.tunPacketsRead", tun.PacketsRead),
         new("dataPath.tunSuperPacketsRead", tun.SuperPacketsRead),
         new("dataPath.tunSegmentsProduced", tun.SegmentsProduced),

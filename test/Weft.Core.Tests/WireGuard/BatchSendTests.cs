@@ -110,12 +110,20 @@ public class BatchSendTests
         }
 
         Burst(50);   // warm-up
-        var received = t.Bob.Events.PayloadCount;
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        Burst(250);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal(received + 10_000, t.Bob.Events.PayloadCount);
+        // The runtime may allocate on this thread now and then while it tiers methods up (more so when other test
+        // projects keep the JIT busy), so the measured burst is repeated up to five times: one burst of 10,000
+        // packets with 0 bytes proves nothing is allocated per packet, which a real per-packet allocation never shows.
+        var allocated = -1L;
+        for (var round = 0; round < 5 && allocated != 0; round++)
+        {
+            var received = t.Bob.Events.PayloadCount;
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            Burst(250);
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.Equal(received + 10_000, t.Bob.Events.PayloadCount);
+        }
+
         Assert.Equal(0, t.B.DecryptFailures);
         Assert.Equal(0, allocated);
     }

@@ -20,19 +20,10 @@ public sealed class LinuxTunDeviceTests
     {
         Requires.Root();
         Requires.Programs("ip");
-        var (name, x, ula) = UniqueDevice();
-        var local4 = IPAddress.Parse($"198.18.{x}.1");
-        var peer4 = IPAddress.Parse($"198.18.{x}.2");
-        var local6 = IPAddress.Parse($"{ula}::1");
-        var peer6 = IPAddress.Parse($"{ula}::2");
-
-        Log($"create {name} with MTU 1400, give it {local4}/30 and {local6}/64, bring it up");
-        using var device = LinuxTunDevice.Create(name, 1400);
+        var (device, name, local4, peer4, local6, peer6) = CreateConfigured(1400, offloads: false);
+        using var owned = device;
         Assert.Equal(name, device.Name);
         Assert.True(device.InterfaceIndex > 0);
-        Netlink.AddAddress(device.InterfaceIndex, local4, 30);
-        Netlink.AddAddress(device.InterfaceIndex, local6, 64);
-        Netlink.SetLinkUp(device.InterfaceIndex);
 
         Log("ip -j addr show: the kernel agrees");
         var link = IpCommand.Json("addr", "show", "dev", name)[0];
@@ -46,16 +37,8 @@ public sealed class LinuxTunDeviceTests
         Assert.Contains(("inet", local4.ToString(), 30), addresses);
         Assert.Contains(("inet6", local6.ToString(), 64), addresses);
 
-        Log($"ICMP echo {peer4} -> {local4} written into the device; the reply comes out of it");
-        Assert.True(PingUntil(device, IcmpEcho.Ipv4Request(peer4, local4, id: 0x4711, sequence: 1), p => IcmpEcho.IsIpv4Reply(p, local4, peer4, 0x4711, 1), TimeSpan.FromSeconds(5)),
-            "no ICMP echo reply came out of the TUN device");
-
-        Log($"ICMPv6 echo {peer6} -> {local6}; the reply comes out too");
-        Assert.True(PingUntil(device, IcmpEcho.Ipv6Request(peer6, local6, id: 0x4712, sequence: 7), p => IcmpEcho.IsIpv6Reply(p, local6, peer6, 0x4712, 7), TimeSpan.FromSeconds(5)),
-            "no ICMPv6 echo reply came out of the TUN device");
-
-        Assert.True(device.PacketsWritten >= 2);
-        Assert.Equal(0, device.WriteErrors);
+        Log($"ICMP echo {peer4} -> {local4} and ICMPv6 echo {peer6} -> {local6} written into the device; the replies come out of it");
+        AssertAnswersPings(device, local4, peer4, local6, peer6, id: 0x4711);
 
         Log("dispose: the kernel removes the device");
         device.Dispose();
@@ -69,31 +52,17 @@ public sealed class LinuxTunDeviceTests
     {
         Requires.Root();
         Requires.Programs("ip");
-        var (name, x, ula) = UniqueDevice();
-        var local4 = IPAddress.Parse($"198.18.{x}.1");
-        var peer4 = IPAddress.Parse($"198.18.{x}.2");
-        var local6 = IPAddress.Parse($"{ula}::1");
-        var peer6 = IPAddress.Parse($"{ula}::2");
-
-        Log($"create {name} with offloads");
-        using var device = LinuxTunDevice.Create(name, 1420, offloads: true);
+        var (device, name, local4, peer4, local6, peer6) = CreateConfigured(1420, offloads: true);
+        using var owned = device;
         Log(device.OffloadStatus);
         Assert.True(device.OffloadsEnabled, device.OffloadStatus);
         Assert.Contains("TSO4", device.OffloadStatus, StringComparison.Ordinal);
-        Netlink.AddAddress(device.InterfaceIndex, local4, 30);
-        Netlink.AddAddress(device.InterfaceIndex, local6, 64);
-        Netlink.SetLinkUp(device.InterfaceIndex);
 
         Log("ip -d link: the kernel sees the TUN with a virtio-net header");
         var (_, details) = IpCommand.Run("-d", "link", "show", name);
         Assert.Contains("vnet_hdr", details, StringComparison.Ordinal);
 
-        Assert.True(PingUntil(device, IcmpEcho.Ipv4Request(peer4, local4, id: 0x5711, sequence: 1), p => IcmpEcho.IsIpv4Reply(p, local4, peer4, 0x5711, 1), TimeSpan.FromSeconds(5)),
-            "no ICMP echo reply came out of the offload-mode TUN device");
-        Assert.True(PingUntil(device, IcmpEcho.Ipv6Request(peer6, local6, id: 0x5712, sequence: 2), p => IcmpEcho.IsIpv6Reply(p, local6, peer6, 0x5712, 2), TimeSpan.FromSeconds(5)),
-            "no ICMPv6 echo reply came out of the offload-mode TUN device");
-        Assert.True(device.PacketsWritten >= 2);
-        Assert.Equal(0, device.WriteErrors);
+        AssertAnswersPings(device, local4, peer4, local6, peer6, id: 0x5711);
     }
 
     [Fact]
@@ -101,13 +70,9 @@ public sealed class LinuxTunDeviceTests
     {
         Requires.Root();
         Requires.Programs("ip");
-        var (name, x, _) = UniqueDevice();
-        var local4 = IPAddress.Parse($"198.18.{x}.1");
-        var peer4 = IPAddress.Parse($"198.18.{x}.2");
-        using var device = LinuxTunDevice.Create(name, 1420, offloads: true);
+        var (device, _, local4, peer4, _, _) = CreateConfigured(1420, offloads: true);
+        using var owned = device;
         Assert.True(device.OffloadsEnabled, device.OffloadStatus);
-        Netlink.AddAddress(device.InterfaceIndex, local4, 30);
-        Netlink.SetLinkUp(device.InterfaceIndex);
 
         Log("begin a batch scope on this thread and write three echo requests: nothing reaches the kernel yet");
         device.BeginBatch();
@@ -150,13 +115,9 @@ public sealed class LinuxTunDeviceTests
     {
         Requires.Root();
         Requires.Programs("ip");
-        var (name, x, _) = UniqueDevice();
-        var local4 = IPAddress.Parse($"198.18.{x}.1");
-        var peer4 = IPAddress.Parse($"198.18.{x}.2");
-        using var device = LinuxTunDevice.Create(name, 1420, offloads: false);
+        var (device, _, local4, peer4, _, _) = CreateConfigured(1420, offloads: false);
+        using var owned = device;
         Assert.False(device.OffloadsEnabled);
-        Netlink.AddAddress(device.InterfaceIndex, local4, 30);
-        Netlink.SetLinkUp(device.InterfaceIndex);
 
         device.BeginBatch();
         device.Write(IcmpEcho.Ipv4Request(peer4, local4, id: 0x7000, sequence: 1));
@@ -263,6 +224,42 @@ public sealed class LinuxTunDeviceTests
         var error = Assert.Throws<IOException>(() => LinuxTunDevice.Create("lo", 1420));
         Log(error.Message);
         Assert.Contains("cannot create TUN device 'lo'", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A new TUN device with a unique name, 198.18.X.1/30 and ULA::1/64 on it, up. The peers (.2, ::2) are the far
+    /// ends the tests pretend to be.
+    /// </summary>
+    private static (LinuxTunDevice Device, string Name, IPAddress Local4, IPAddress Peer4, IPAddress Local6, IPAddress Peer6) CreateConfigured(int mtu, bool offloads)
+    {
+        var (name, x, ula) = UniqueDevice();
+        var (local4, peer4) = (IPAddress.Parse($"198.18.{x}.1"), IPAddress.Parse($"198.18.{x}.2"));
+        var (local6, peer6) = (IPAddress.Parse($"{ula}::1"), IPAddress.Parse($"{ula}::2"));
+        Log($"create {name} (MTU {mtu}, offloads {(offloads ? "asked" : "off")}), give it {local4}/30 and {local6}/64, bring it up");
+        var device = LinuxTunDevice.Create(name, mtu, offloads);
+        try
+        {
+            Netlink.AddAddress(device.InterfaceIndex, local4, 30);
+            Netlink.AddAddress(device.InterfaceIndex, local6, 64);
+            Netlink.SetLinkUp(device.InterfaceIndex);
+            return (device, name, local4, peer4, local6, peer6);
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>An ICMP and an ICMPv6 echo request written into the device each get their reply out of it.</summary>
+    private static void AssertAnswersPings(LinuxTunDevice device, IPAddress local4, IPAddress peer4, IPAddress local6, IPAddress peer6, ushort id)
+    {
+        Assert.True(PingUntil(device, IcmpEcho.Ipv4Request(peer4, local4, id, sequence: 1), p => IcmpEcho.IsIpv4Reply(p, local4, peer4, id, 1), TimeSpan.FromSeconds(5)),
+            $"no ICMP echo reply came out of {device.Name}");
+        Assert.True(PingUntil(device, IcmpEcho.Ipv6Request(peer6, local6, (ushort)(id + 1), sequence: 2), p => IcmpEcho.IsIpv6Reply(p, local6, peer6, (ushort)(id + 1), 2), TimeSpan.FromSeconds(5)),
+            $"no ICMPv6 echo reply came out of {device.Name}");
+        Assert.True(device.PacketsWritten >= 2);
+        Assert.Equal(0, device.WriteErrors);
     }
 
     internal static (string Name, int X, string Ula) UniqueDevice()

@@ -61,38 +61,8 @@ public sealed class PortMappingDaemonTests
             Exec("ip", "netns", "exec", routerNs, "sysctl", "-qw", "net.ipv4.ip_forward=1");
 
             Step("router: nftables chains for miniupnpd, masquerade on the WAN, miniupnpd -d");
-            var rules = dir.Combine("router.nft");
-            File.WriteAllText(rules, $$"""
-                table inet weftupnp {
-                  chain forward { type filter hook forward priority 0; policy accept; jump forward_miniupnpd; }
-                  chain forward_miniupnpd { }
-                  chain prerouting { type nat hook prerouting priority -100; policy accept; jump prerouting_miniupnpd; }
-                  chain prerouting_miniupnpd { }
-                  chain postrouting { type nat hook postrouting priority 100; policy accept; jump postrouting_miniupnpd; oifname "{{wanIf}}" masquerade; }
-                  chain postrouting_miniupnpd { }
-                }
-                """);
+            var (rules, config) = MiniupnpdRouter.WriteFiles(dir.Path, wanIf, lanIf, "192.168.214.0/24", tag);
             Exec("ip", "netns", "exec", routerNs, "nft", "-f", rules);
-            var config = dir.Combine("miniupnpd.conf");
-            File.WriteAllText(config, $"""
-                ext_ifname={wanIf}
-                listening_ip={lanIf}
-                port=0
-                enable_natpmp=yes
-                enable_upnp=yes
-                secure_mode=yes
-                system_uptime=yes
-                uuid=3f1e0b0c-5a5b-4c4d-9e9f-{tag.PadLeft(12, '0')}
-                upnp_table_name=weftupnp
-                upnp_nat_table_name=weftupnp
-                upnp_forward_chain=forward_miniupnpd
-                upnp_nat_chain=prerouting_miniupnpd
-                upnp_nat_postrouting_chain=postrouting_miniupnpd
-                lease_file={dir.Combine("leases")}
-                allow 1024-65535 192.168.214.0/24 1024-65535
-                deny 0-65535 0.0.0.0/0 0-65535
-
-                """);
             var routerLog = new BlockingCollection<string>();
             miniupnpd = Start(["ip", "netns", "exec", routerNs, Requires.FindOnPath("miniupnpd")!, "-f", config, "-d", "-P", dir.Combine("miniupnpd.pid")], routerLog);
             WaitFor(routerLog, "Listening for NAT-PMP/PCP traffic", cancel);

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
+using Weft.Platform.Internal;
+
 namespace Weft.Platform;
 
 /// <summary>
@@ -193,37 +195,13 @@ public sealed class LocalAddressWatcher : IDisposable
     private static List<(string Interface, IPAddress Address)> ScanInterfaces()
     {
         var found = new List<(string, IPAddress)>();
-        NetworkInterface[] all;
-        try
+        UpInterfaces.ForEach(nic =>
         {
-            all = NetworkInterface.GetAllNetworkInterfaces();
-        }
-        catch (NetworkInformationException)
-        {
-            return found;
-        }
-
-        foreach (var nic in all)
-        {
-            try
+            foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
             {
-                if (nic.NetworkInterfaceType == NetworkInterfaceType.Loopback
-                    || nic.OperationalStatus is not (OperationalStatus.Up or OperationalStatus.Unknown))
-                {
-                    continue;
-                }
-
-                foreach (var unicast in nic.GetIPProperties().UnicastAddresses)
-                {
-                    found.Add((nic.Name, unicast.Address));
-                }
+                found.Add((nic.Name, unicast.Address));
             }
-            catch (NetworkInformationException)
-            {
-                // The interface went away while we looked at it.
-            }
-        }
-
+        });
         return found;
     }
 }

@@ -1,4 +1,5 @@
 using System.Net.NetworkInformation;
+using Weft.Platform.Internal;
 
 namespace Weft.Platform.Lan;
 
@@ -12,46 +13,25 @@ internal static class LanInterfaceScanner
     public static List<LanInterface> Scan()
     {
         var found = new List<LanInterface>();
-        NetworkInterface[] all;
-        try
+        UpInterfaces.ForEach(nic =>
         {
-            all = NetworkInterface.GetAllNetworkInterfaces();
-        }
-        catch (NetworkInformationException)
-        {
-            return found;
-        }
-
-        foreach (var nic in all)
-        {
-            try
+            if (!nic.SupportsMulticast || !nic.Supports(NetworkInterfaceComponent.IPv6))
             {
-                if (nic.NetworkInterfaceType == NetworkInterfaceType.Loopback
-                    || nic.OperationalStatus is not (OperationalStatus.Up or OperationalStatus.Unknown)
-                    || !nic.SupportsMulticast
-                    || !nic.Supports(NetworkInterfaceComponent.IPv6))
-                {
-                    continue;
-                }
-
-                var properties = nic.GetIPProperties();
-                var linkLocal = false;
-                foreach (var unicast in properties.UnicastAddresses)
-                {
-                    linkLocal |= unicast.Address.IsIPv6LinkLocal;
-                }
-
-                if (linkLocal)
-                {
-                    found.Add(new LanInterface(nic.Name, properties.GetIPv6Properties().Index));
-                }
+                return;
             }
-            catch (NetworkInformationException)
+
+            var properties = nic.GetIPProperties();
+            var linkLocal = false;
+            foreach (var unicast in properties.UnicastAddresses)
             {
-                // The interface went away while we looked at it.
+                linkLocal |= unicast.Address.IsIPv6LinkLocal;
             }
-        }
 
+            if (linkLocal)
+            {
+                found.Add(new LanInterface(nic.Name, properties.GetIPv6Properties().Index));
+            }
+        });
         return found;
     }
 }
